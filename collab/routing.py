@@ -1,0 +1,3 @@
+"""WebSocket routes for the site's asgi.py."""
+
+websocket_urlpatterns = []

@@ -1,0 +1,66 @@
+"""Start the real site under daphne on a free port, with its own database."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def site_env(database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(DEBUG="1", DATABASE_URL=database_url, PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+
+
+def wait_until_serving(url, process, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"daphne exited with {process.returncode}: {process.stderr.read()}")
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(url, timeout=1)
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"daphne did not answer {url} within {timeout}s")
+
+
+@contextlib.contextmanager
+def running_daphne(database_url, **extra_env):
+    """Migrate the database, then serve config.asgi on 127.0.0.1; yields the base URL."""
+    env = site_env(database_url, **extra_env)
+    manage(env, "migrate", "--noinput")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/accounts/login/", process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
