@@ -88,6 +88,20 @@ def check(op):
         raise InvalidOp("an op must not end with a skip")
 
 
+def check_normalized(op):
+    """check(op), and no two inserts or deletes in a row either.
+
+    The grammar allows neighbours of one kind, but they do not converge: an
+    insert tie splits them (see the regression tests). The ShareDB client
+    normalizes every op before sending it, so the server can ask for this.
+    """
+    check(op)
+    for index in range(1, len(op)):
+        if type(op[index]) is type(op[index - 1]):
+            kind = "insert" if type(op[index]) is str else "delete"
+            raise InvalidOp(f"component {index}: two {kind}s in a row must be one {kind} (normalize the op)")
+
+
 def check_text(text, what="the document"):
     if type(text) is not str:
         raise InvalidOp(f"{what} must be a str, got {type_name(text)}")

@@ -16,29 +16,42 @@ def random_doc(rng, max_length=30):
     return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, max_length)))
 
 
-def random_op(rng, doc, keep_text=0.5):
-    """A valid op for `doc`: skips merged, no trailing skip; deletes carry text with probability keep_text."""
+def random_op(rng, doc, keep_text=0.5, tidy=False):
+    """A valid op for `doc`: skips merged, no trailing skip; deletes carry text with probability keep_text.
+
+    Neighbouring inserts or deletes stay apart unless `tidy`: the grammar
+    allows them, but only the tidy (normalized) form converges.
+    """
     op, pos, size = [], 0, len(doc)
-    while True:
+    for _ in range(rng.randint(0, 8)):
         roll = rng.random()
-        if roll < 0.3 and pos < size:
+        if roll < 0.4 and pos < size:
             length = rng.randint(1, size - pos)
             if op and type(op[-1]) is int:
                 op[-1] += length
             else:
                 op.append(length)
             pos += length
-        elif roll < 0.55:
-            op.append(random_text(rng))
-        elif roll < 0.8 and pos < size:
-            length = rng.randint(1, min(6, size - pos))
-            op.append({"d": doc[pos:pos + length]} if rng.random() < keep_text else {"d": length})
-            pos += length
+        elif roll < 0.7 or pos == size:
+            text = random_text(rng)
+            if tidy and op and type(op[-1]) is str:
+                op[-1] += text
+            else:
+                op.append(text)
         else:
-            break
+            length = rng.randint(1, min(6, size - pos))
+            if tidy and op and type(op[-1]) is dict:
+                op[-1] = {"d": doc[pos - len_of(op[-1]):pos + length]} if rng.random() < keep_text else {"d": len_of(op[-1]) + length}
+            else:
+                op.append({"d": doc[pos:pos + length]} if rng.random() < keep_text else {"d": length})
+            pos += length
     if op and type(op[-1]) is int:
         op.pop()
     return op
+
+
+def len_of(delete):
+    return delete["d"] if type(delete["d"]) is int else len(delete["d"])
 
 
 def model_apply(doc, op):
@@ -51,8 +64,7 @@ def model_apply(doc, op):
         elif type(component) is str:
             result.extend(component)
         else:
-            length = component["d"] if type(component["d"]) is int else len(component["d"])
-            del rest[:length]
+            del rest[:len_of(component)]
     return "".join(result + rest)
 
 
@@ -61,5 +73,5 @@ def length_after(doc_length, op):
         if type(component) is str:
             doc_length += len(component)
         elif type(component) is dict:
-            doc_length -= component["d"] if type(component["d"]) is int else len(component["d"])
+            doc_length -= len_of(component)
     return doc_length
