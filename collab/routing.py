@@ -1,3 +1,10 @@
-"""WebSocket routes for the site's asgi.py."""
+"""WebSocket routes for the site's asgi.py: websocket_urlpatterns."""
 
-websocket_urlpatterns = []
+from django.urls import path
+
+from collab.conf import collab_settings
+from collab.consumers import CollabConsumer
+
+websocket_urlpatterns = [
+    path(collab_settings()["ROUTE"], CollabConsumer.as_asgi()),
+]

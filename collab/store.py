@@ -1,0 +1,101 @@
+"""The database side of the engine: read heads and op ranges, commit one op.
+
+Synchronous ORM code, called from async code through database_sync_to_async.
+"""
+
+from datetime import datetime, timezone
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone as django_timezone
+
+from collab import ot
+from documents.models import Document, Operation
+
+OP_FIELDS = ("version", "kind", "op", "src", "seq")
+
+
+def load_document(key):
+    return Document.objects.filter(key=key).first()
+
+
+def ops_between(document_id, start, stop=None):
+    """Committed ops with start <= version < stop, in order, as (version, kind, op, src, seq) rows."""
+    rows = Operation.objects.filter(document_id=document_id, version__gte=start)
+    if stop is not None:
+        rows = rows.filter(version__lt=stop)
+    return list(rows.order_by("version").values_list(*OP_FIELDS))
+
+
+def ops_for_key(key, start, stop):
+    """As ops_between, by document key."""
+    rows = Operation.objects.filter(document__key=key, version__gte=start, version__lt=stop)
+    return list(rows.order_by("version").values_list(*OP_FIELDS))
+
+
+def version_of(document, src, seq):
+    """The version the op from (src, seq) was committed at, or None."""
+    return Operation.objects.filter(document=document, src=src, seq=seq).values_list("version", flat=True).first()
+
+
+def commit(document, kind, op, src, seq, author, content, type_uri):
+    """Append the op at the document's version and move the document one version on.
+
+    False when another process committed at that version first.
+    """
+    head = document.version
+    try:
+        with transaction.atomic():
+            Operation.objects.create(
+                document_id=document.pk, version=head, kind=kind, op=op, src=src, seq=seq, author=author,
+            )
+            moved = Document.objects.filter(pk=document.pk, version=head).update(
+                content=content, type=type_uri, version=head + 1, updated_at=django_timezone.now(),
+            )
+            if not moved:
+                raise IntegrityError("the document moved on")
+    except IntegrityError:
+        return False
+    document.version, document.content, document.type = head + 1, content, type_uri
+    return True
+
+
+def create(key, data, src, seq, author):
+    """A new document at version 1, or None when the key was taken meanwhile."""
+    document = Document(key=key, title=key, type=ot.URI, content=data, version=1, created_by=author)
+    try:
+        with transaction.atomic():
+            document.save(force_insert=True)
+            Operation.objects.create(
+                document=document, version=0, kind=Operation.Kind.CREATE,
+                op={"type": ot.URI, "data": data}, src=src, seq=seq, author=author,
+            )
+    except IntegrityError:
+        return None
+    return document
+
+
+def replay(rows):
+    """(type, data) after the given ops, starting from nothing."""
+    type_uri, data = None, None
+    for _, kind, op, _, _ in rows:
+        if kind == Operation.Kind.CREATE:
+            type_uri, data = op["type"], op["data"]
+        elif kind == Operation.Kind.DELETE:
+            type_uri, data = None, None
+        else:
+            data = ot.apply(data, op)
+    return type_uri, data
+
+
+def snapshot_at(document, version):
+    """{v, type, data} of the document after `version` ops."""
+    if version == document.version:
+        return {"v": version, "type": document.type or None, "data": document.content if document.type else None}
+    type_uri, data = replay(ops_between(document.pk, 0, version))
+    return {"v": version, "type": type_uri, "data": data}
+
+
+def version_at_time(document, timestamp_ms):
+    """How many ops were committed at or before the time, in ms since the epoch."""
+    moment = datetime.fromtimestamp(timestamp_ms / 1000, tz=timezone.utc)
+    return Operation.objects.filter(document=document, created_at__lte=moment).count()
