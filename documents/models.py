@@ -8,6 +8,12 @@ from documents.keys import MAX_KEY_LENGTH, generate_key, validate_key
 TEXT_UNICODE = "http://sharejs.org/types/text-unicode"
 
 
+def now_ms():
+    """The current time to the millisecond, as ShareDB timestamps ops (fetch by timestamp compares ms)."""
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 class Visibility(models.TextChoices):
     PRIVATE = "private", _("Private: only people given a role")
     LINK_VIEW = "link_view", _("Anyone signed in with the link can view")
@@ -69,7 +75,7 @@ class Operation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
-    created_at = models.DateTimeField(_("committed"), default=timezone.now)
+    created_at = models.DateTimeField(_("committed"), default=now_ms)
 
     class Meta:
         db_table = "documents_operation"
