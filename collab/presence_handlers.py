@@ -82,7 +82,9 @@ class PresenceHandlers:
     async def clear_own_presence(self, channel):
         """Tell the others this connection's presences on the channel are gone."""
         for presence_id, last in self.own_presence.pop(channel, {}).items():
-            await self.publish_presence(channel, {**last, "p": None, "pv": last["pv"] + 1})
+            # At the newest version this connection knows: a client drops presence older than its document.
+            version = max(last["v"] or 0, self.next_version.get(self.channel_document(channel), 0))
+            await self.publish_presence(channel, {**last, "p": None, "pv": last["pv"] + 1, "v": version})
 
     async def presence_leave_all(self):
         for channel in list(self.own_presence):

@@ -49,6 +49,9 @@ class JsonLineProcess:
     def call(self, fn, *args):
         return self.call_many([{"fn": fn, "args": list(args)}])[0]
 
+    def command(self, cmd, args):
+        return self.call_many([{"cmd": cmd, "args": args}])[0]
+
     def close(self):
         self.process.stdin.close()
         self.process.wait(timeout=10)
