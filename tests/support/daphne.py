@@ -4,6 +4,7 @@ import contextlib
 import os
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.request
@@ -35,7 +36,7 @@ def wait_until_serving(url, process, timeout=20):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"daphne exited with {process.returncode}: {process.stderr.read()}")
+            raise RuntimeError(f"daphne exited with {process.returncode}: {Path(process.log_path).read_text()[-2000:]}")
         with contextlib.suppress(OSError):
             urllib.request.urlopen(url, timeout=1)
             return
@@ -49,10 +50,13 @@ def running_daphne(database_url, **extra_env):
     env = site_env(database_url, **extra_env)
     manage(env, "migrate", "--noinput")
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads would fill and stall it.
+    log = tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [str(BIN / "daphne"), "-v", "1", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
+    process.log_path = log.name
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base + "/accounts/login/", process)
@@ -64,3 +68,5 @@ def running_daphne(database_url, **extra_env):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
+        os.unlink(log.name)
