@@ -12,7 +12,6 @@ import pytest
 
 from collab import ot
 from tests.collab.ot.generate import length_after, model_apply, random_doc, random_op
-from tests.support.node import JsonLineProcess
 
 BASE_SEED = int(os.environ.get("OT_FUZZ_SEED", "20261125"))
 CASES = int(os.environ.get("OT_FUZZ_CASES", "10000"))
@@ -24,12 +23,6 @@ OURS = {
     "transformPosition": ot.transform_position,
 }
 
-
-@pytest.fixture(scope="module")
-def reference():
-    process = JsonLineProcess("ot_reference.js")
-    yield process
-    process.close()
 
 
 def cases_for(seed):

@@ -3,14 +3,7 @@
 import pytest
 
 from collab import ot
-from tests.support.node import JsonLineProcess
 
-
-@pytest.fixture(scope="module")
-def reference():
-    process = JsonLineProcess("ot_reference.js")
-    yield process
-    process.close()
 
 
 def test_untidy_inserts_diverge_in_the_reference_too(reference):
