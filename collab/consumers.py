@@ -99,11 +99,14 @@ class CollabConsumer(PresenceHandlers, AsyncWebsocketConsumer):
     async def handle_query(self, message):
         raise CollabError(ErrorCode.QUERIES_NOT_SUPPORTED, "queries are not supported by this server yet")
 
-    def document_key(self, message, name="d"):
+    def check_collection(self, message):
         collection = field(message, "c", "collection")
         if collection != self.settings["COLLECTION"]:
             raise badly_formed(f"unknown collection {collection[:40]!r}: use {self.settings['COLLECTION']!r}")
-        return field(message, name, "doc_id")
+
+    def document_key(self, message):
+        self.check_collection(message)
+        return field(message, "d", "doc_id")
 
     async def handle_fetch(self, message):
         key = self.document_key(message)
@@ -145,7 +148,7 @@ class CollabConsumer(PresenceHandlers, AsyncWebsocketConsumer):
 
     async def handle_bulk(self, message):
         action = message["a"][1]
-        self.document_key({**message, "d": "x"})
+        self.check_collection(message)
         wanted = message.get("b")
         if isinstance(wanted, list):
             versions = dict.fromkeys(wanted)

@@ -59,8 +59,8 @@ def test_ops_made_while_disconnected_are_sent_once_on_reconnect(site, clients, u
     clients("subscribe", name="a", id=key)
     clients("subscribe", name="b", id=key)
     clients("drop", name="a")
-    for text in "offline":
-        clients("submit", name="a", id=key, op=[clients("state", name="a", id=key)["data"].__len__(), text] if clients("state", name="a", id=key)["data"] else [text])
+    for position, char in enumerate("offline"):
+        clients("submit", name="a", id=key, op=[position, char] if position else [char])
     clients("submitAndWait", name="b", id=key, op=["B"])
     clients("reconnect", name="a")
     final, _ = converge(site, clients, ["a", "b"], key)
