@@ -87,8 +87,11 @@ const commands = {
     return state(document);
   },
   // Submits without waiting for the ack; `settle` waits for all of them.
-  async submit({ name, id, op }) {
+  // With `expected`, only if the document still has that text: ops may have
+  // arrived since the caller read it, and an op made for other text is wrong.
+  async submit({ name, id, op, expected }) {
     const document = doc(name, id);
+    if (expected !== undefined && document.data !== expected) return { ...state(document), stale: true };
     document.submitOp(op, (error) => { if (error) clients[name].errors.push({ id, code: error.code, message: error.message }); });
     return state(document);
   },
