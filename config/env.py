@@ -79,7 +79,9 @@ def database(env, default_sqlite_path):
 def channel_layer(env):
     url = env.get("REDIS_URL", "")
     if not url:
-        return {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        # group_send silently drops a message for a consumer whose queue is full
+        # (default 100); a burst to a busy document must not lose its last op.
+        return {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 100_000}}
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise EnvError(f"REDIS_URL={url!r} is not a Redis URL: use redis://host:6379/0.")
     return {

@@ -54,7 +54,9 @@ def test_database_refuses_bad_urls(url, tmp_path):
 
 
 def test_channel_layer_is_in_memory_without_redis():
-    assert env.channel_layer({})["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    layer = env.channel_layer({})
+    assert layer["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert layer["CONFIG"]["capacity"] >= 10_000
 
 
 def test_channel_layer_uses_redis_url():
