@@ -60,8 +60,10 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/load.sqlite3"
-        with running_daphne(url) as base:
-            site = LiveSite(base, Path(folder) / "load.sqlite3", site_env(url))
+        # As deployed: DEBUG off (Django would otherwise record every query).
+        production = {"DEBUG": "0", "SECRET_KEY": "load-benchmark-only-" + "k" * 40}
+        with running_daphne(url, **production) as base:
+            site = LiveSite(base, Path(folder) / "load.sqlite3", site_env(url, **production))
             site.create_user("load")
             cookie = site.login("load")
             reference = subprocess.Popen(["node", str(HERE / "reference_server.js")], env=node_env(),

@@ -57,7 +57,9 @@ def secret_key(env, debug):
 def database(env, default_sqlite_path):
     url = env.get("DATABASE_URL") or f"sqlite:///{default_sqlite_path}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=0)
+        # Persistent connections: every database_sync_to_async call would otherwise
+        # open a new connection (and rerun the SQLite pragmas) on the submit path.
+        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     except (ValueError, KeyError) as error:
         raise EnvError(f"DATABASE_URL={url!r} is not a database URL ({error}): use sqlite:///path or postgres://user:pass@host/db.") from None
     engine = config.get("ENGINE", "")

@@ -22,7 +22,7 @@ def free_port():
 
 def site_env(database_url, **extra):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(DEBUG="1", DATABASE_URL=database_url, PYTHONUNBUFFERED="1", **extra)
+    env.update({"DEBUG": "1", "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **extra})
     return env
 
 
