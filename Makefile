@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install install-test migrate node-modules services-stop clean
+.PHONY: run test install install-test migrate node-modules chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { scripts/apt-install python3-venv && $(PYTHON) -m venv --clear $(VENV); }
@@ -36,7 +36,11 @@ node-modules:
 	@command -v npm >/dev/null || scripts/apt-install nodejs npm
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 
-test: install-test node-modules
+# The browser tests drive Debian's Chromium.
+chromium:
+	@test -x /usr/bin/chromium || scripts/apt-install chromium
+
+test: install-test node-modules chromium
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,27 +1,106 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from documents.models import Document, Visibility
-from documents.permissions import can_edit, can_view
+from collab.conf import collab_settings
+from documents.models import Document, DocumentAccess
+from documents.permissions import can_edit, can_manage, can_view
+from documents.services import save_new_document
+from frontend.forms import AddPersonForm, TitleForm, VisibilityForm
+
+
+def viewable_document(request, key):
+    document = get_object_or_404(Document, key=key)
+    if not can_view(request.user, document):
+        # The same answer as a missing key: a private document's existence is not disclosed.
+        raise Http404
+    return document
+
+
+def managed_document(request, key):
+    document = viewable_document(request, key)
+    if not can_manage(request.user, document):
+        raise Http404
+    return document
 
 
 @login_required
 def document_list(request):
+    if request.method == "POST":
+        form = TitleForm(request.POST)
+        if form.is_valid():
+            document = save_new_document(Document(title=form.cleaned_data["title"], created_by=request.user))
+            return redirect("document-editor", key=document.key)
+    else:
+        form = TitleForm()
     documents = (
         Document.objects.filter(Q(created_by=request.user) | Q(access__user=request.user))
-        .exclude(type="").distinct().order_by("-updated_at")
+        .exclude(type="").distinct().select_related("created_by").prefetch_related("access__user").order_by("-updated_at")
     )
-    return render(request, "frontend/document_list.html", {"documents": documents})
+    return render(request, "frontend/document_list.html", {"documents": documents, "form": form})
 
 
 @login_required
 def document_editor(request, key):
-    document = get_object_or_404(Document, key=key)
-    if not can_view(request.user, document):
-        # Same answer as a missing key: a private document's existence is not disclosed.
-        raise Http404
+    document = viewable_document(request, key)
+    settings = collab_settings()
+    config = {
+        "key": document.key,
+        "collection": settings["COLLECTION"],
+        "websocketPath": "/" + settings["ROUTE"],
+        "canEdit": can_edit(request.user, document),
+        "userName": request.user.get_full_name() or request.user.get_username(),
+        "cspNonce": request.csp_nonce,
+    }
     return render(request, "frontend/editor.html", {
-        "document": document, "can_edit": can_edit(request.user, document), "Visibility": Visibility,
+        "document": document, "config": config, "can_manage": can_manage(request.user, document),
+    })
+
+
+@login_required
+@require_POST
+def document_rename(request, key):
+    document = managed_document(request, key)
+    form = TitleForm(request.POST, instance=document)
+    if form.is_valid():
+        form.save()
+    return redirect("document-list")
+
+
+@login_required
+@require_POST
+def document_delete(request, key):
+    document = managed_document(request, key)
+    document.delete()
+    messages.success(request, "Document deleted.")
+    return redirect("document-list")
+
+
+@login_required
+def document_share(request, key):
+    document = managed_document(request, key)
+    visibility_form, person_form = VisibilityForm(instance=document), AddPersonForm()
+    if request.method == "POST":
+        if "visibility" in request.POST:
+            visibility_form = VisibilityForm(request.POST, instance=document)
+            if visibility_form.is_valid():
+                visibility_form.save()
+                return redirect("document-share", key=key)
+        elif "remove" in request.POST:
+            DocumentAccess.objects.filter(document=document, pk=request.POST["remove"]).delete()
+            return redirect("document-share", key=key)
+        else:
+            person_form = AddPersonForm(request.POST)
+            if person_form.is_valid():
+                DocumentAccess.objects.update_or_create(
+                    document=document, user=person_form.cleaned_data["username"],
+                    defaults={"role": person_form.cleaned_data["role"]},
+                )
+                return redirect("document-share", key=key)
+    return render(request, "frontend/share.html", {
+        "document": document, "visibility_form": visibility_form, "person_form": person_form,
+        "access": document.access.select_related("user").order_by("user__username"),
     })

@@ -4,6 +4,8 @@ import pytest
 
 from documents.models import Document
 from documents.services import save_new_document
+from tests.support.daphne import running_daphne, site_env
+from tests.support.live import LiveSite, ShareDBClients
 
 _names = itertools.count()
 
@@ -21,3 +23,34 @@ def make_document():
     def make(**fields):
         return save_new_document(Document(**fields))
     return make
+
+
+# Live-server fixtures: one daphne per test session, started on first use.
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    url = f"sqlite:///{path}"
+    with running_daphne(url) as base:
+        yield LiveSite(base, path, site_env(url))
+
+
+@pytest.fixture
+def clients(site):
+    driver = ShareDBClients(site)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture
+def user(site):
+    """A new signed-in user's name."""
+    def make():
+        name = f"live{next(_names)}"
+        site.create_user(name)
+        return name
+    return make
+
+
+@pytest.fixture
+def key():
+    return f"live-doc-{next(_names)}"

@@ -1,0 +1,55 @@
+"""Playwright driving Debian's Chromium (headless) against the live site."""
+
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+# Without these, Chromium keeps calling hosts this machine cannot reach.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def signed_in(request, chromium, site):
+    """A page signed in as the named user, in a browser context of its own."""
+    pages = []
+
+    def open_page(username):
+        context = chromium.new_context(viewport={"width": 1100, "height": 700})
+        cookies = SimpleCookie(site.login(username).replace("; ", ";"))
+        context.add_cookies([{"name": name, "value": morsel.value, "url": site.base} for name, morsel in cookies.items()])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        pages.append((username, page))
+        return page
+
+    yield open_page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for index, (username, page) in enumerate(pages):
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}-{username}.png"))
+    for _, page in pages:
+        page.context.close()

@@ -1,0 +1,75 @@
+"""The pages: escaping, the CSP header, sharing and the owner's actions."""
+
+import pytest
+from django.urls import reverse
+
+from documents.models import Document, DocumentAccess, Role, Visibility
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner_client(client, make_user):
+    owner = make_user(username="owner")
+    client.force_login(owner)
+    client.owner = owner
+    return client
+
+
+def test_creating_a_document_from_the_list(owner_client):
+    response = owner_client.post(reverse("document-list"), {"title": "Plans"})
+    document = Document.objects.get(title="Plans")
+    assert response.url == reverse("document-editor", args=[document.key])
+    assert (document.created_by, document.version) == (owner_client.owner, 1)
+
+
+def test_titles_are_escaped_and_scripts_are_our_own(owner_client, make_document):
+    document = make_document(title="<script>alert(1)</script>", created_by=owner_client.owner)
+    for url in (reverse("document-list"), reverse("document-editor", args=[document.key])):
+        response = owner_client.get(url)
+        page = response.content.decode()
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_the_editor_gets_its_settings_as_json(owner_client, make_document):
+    document = make_document(title="t", created_by=owner_client.owner)
+    response = owner_client.get(reverse("document-editor", args=[document.key]))
+    config = response.context["config"]
+    assert config["key"] == document.key and config["canEdit"] is True
+    assert f"'nonce-{config['cspNonce']}'" in response["Content-Security-Policy"]
+
+
+def test_strangers_get_404_and_viewers_a_read_only_note(client, make_user, make_document):
+    owner, viewer, stranger = make_user(), make_user(), make_user()
+    document = make_document(created_by=owner)
+    client.force_login(stranger)
+    assert client.get(reverse("document-editor", args=[document.key])).status_code == 404
+    DocumentAccess.objects.create(document=document, user=viewer, role=Role.VIEWER)
+    client.force_login(viewer)
+    response = client.get(reverse("document-editor", args=[document.key]))
+    assert response.context["config"]["canEdit"] is False
+    assert "You can view this document but not edit it." in response.content.decode()
+
+
+def test_sharing_rename_and_delete_are_for_the_owner(owner_client, make_user, make_document):
+    friend = make_user(username="friend")
+    document = make_document(title="old", created_by=owner_client.owner)
+    share = reverse("document-share", args=[document.key])
+    owner_client.post(share, {"visibility": Visibility.LINK_VIEW})
+    owner_client.post(share, {"username": "friend", "role": Role.EDITOR})
+    response = owner_client.post(share, {"username": "nobody", "role": Role.EDITOR})
+    assert "No active user is called nobody." in response.content.decode()
+    document.refresh_from_db()
+    assert document.visibility == Visibility.LINK_VIEW
+    assert DocumentAccess.objects.get(document=document).user == friend
+    owner_client.post(reverse("document-rename", args=[document.key]), {"title": "new"})
+    document.refresh_from_db()
+    assert document.title == "new"
+    owner_client.force_login(friend)
+    assert owner_client.post(reverse("document-delete", args=[document.key])).status_code == 404
+    owner_client.force_login(document.created_by)
+    owner_client.post(reverse("document-delete", args=[document.key]))
+    assert not Document.objects.filter(pk=document.pk).exists()
