@@ -22,15 +22,18 @@ export function shareDBBinding(doc, type) {
   };
 
   const finishComposition = () => {
-    let op = changesToOp(composing.changes, composing.before);
-    for (const theirs of heldBack) {
+    const { before, changes } = composing;
+    const held = heldBack;
+    // Cleared first: applying the held-back ops below runs this listener again.
+    composing = null;
+    heldBack = [];
+    let op = changesToOp(changes, before);
+    for (const theirs of held) {
       // ours goes left, as the server transforms a submitted op
       const theirsAfterOurs = type.transform(theirs, op, 'right');
       op = type.transform(op, theirs, 'left');
       applyRemote(theirsAfterOurs);
     }
-    composing = null;
-    heldBack = [];
     if (op.length) doc.submitOp(op, { source: LOCAL });
   };
 

@@ -132,3 +132,44 @@ def test_a_viewer_cannot_change_the_text(site, signed_in, user):
     viewer_page.keyboard.type("not allowed")
     assert editor_text(viewer_page) == "mine"
     assert site.document(key)[0] == "mine"
+
+
+def test_ime_composition_sends_only_the_committed_text(site, signed_in, user):
+    alice, bob = user(), user()
+    alice_page, bob_page = signed_in(alice), signed_in(bob)
+    key = new_shared_document(site, alice_page, bob)
+    open_editor(alice_page, site, key).click()
+    open_editor(bob_page, site, key).click()
+    alice_page.keyboard.type("ab")
+    wait_for_text(bob_page, "ab")
+    ime = alice_page.context.new_cdp_session(alice_page)
+    for partial in ("n", "に", "にほ", "にほん"):
+        ime.send("Input.imeSetComposition", {"text": partial, "selectionStart": len(partial), "selectionEnd": len(partial)})
+        alice_page.wait_for_timeout(100)
+    assert editor_text(alice_page) == "abにほん"  # composing, shown locally
+    assert editor_text(bob_page) == "ab"  # nothing half-composed went out
+    assert not alice_page.evaluate("window.collab.doc.hasWritePending()")
+    # Bob types while Alice composes: held back on her page until she commits, then merged.
+    bob_page.keyboard.press("ControlOrMeta+Home")
+    bob_page.keyboard.type("Z")
+    wait_until(alice_page, "window.collab.doc.data", "Zab")
+    ime.send("Input.insertText", {"text": "日本"})
+    wait_for_text(bob_page, "Zab日本")
+    wait_for_text(alice_page, "Zab日本")
+    alice_page.keyboard.type("!")
+    wait_for_text(bob_page, "Zab日本!")
+    assert site.document(key)[0] == "Zab日本!"
+
+
+def test_a_70000_character_paste_works(site, signed_in, user):
+    alice, bob = user(), user()
+    alice_page, bob_page = signed_in(alice), signed_in(bob)
+    key = new_shared_document(site, alice_page, bob)
+    open_editor(alice_page, site, key).click()
+    open_editor(bob_page, site, key)
+    pasted = ("Lorem ipsum 😀 dolor sit amet, 中文 consectetur.\n" * 1500)[:70_000]
+    alice_page.keyboard.insert_text(pasted)
+    wait_until(bob_page, "window.collab.view.state.doc.length", len(pasted.encode("utf-16-le")) // 2, timeout=20)
+    assert editor_text(bob_page) == pasted
+    wait_until_sent(alice_page)
+    assert site.document(key)[0] == pasted
