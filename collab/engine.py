@@ -51,21 +51,34 @@ class GroupCommitter:
         return await future
 
     async def run(self):
+        settled_later = None
         while True:
             batch = [await self.queue.get()]
             while not self.queue.empty():
                 batch.append(self.queue.get_nowait())
+            committing = asyncio.ensure_future(database_sync_to_async(commit_batch)([request for request, _ in batch]))
+            if settled_later is not None:
+                # The previous batch is published while this one is in the database.
+                await self.settle(*settled_later)
             try:
-                results = await database_sync_to_async(commit_batch)([request for request, _ in batch])
+                results = await committing
             except Exception as error:  # the batch's commit itself failed: nothing in it was stored
                 results = [error] * len(batch)
-            for (request, future), result in zip(batch, results):
-                if isinstance(result, BaseException):
-                    future.set_exception(result)
-                    continue
-                if result.committed is not None:
-                    await publish(request.submission.key, result.committed)
-                future.set_result(result)
+            settled_later = (batch, results)
+            if self.queue.empty():
+                await self.settle(*settled_later)
+                settled_later = None
+
+    @staticmethod
+    async def settle(batch, results):
+        """Publish the committed ops in commit order, then answer each submitter."""
+        for (request, future), result in zip(batch, results):
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+                continue
+            if result.committed is not None:
+                await publish(request.submission.key, result.committed)
+            future.set_result(result)
 
 
 def commit_batch(requests):
