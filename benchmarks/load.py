@@ -10,22 +10,19 @@ to benchmarks/results/load.json.
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.results_file import write_results  # noqa: E402
 from tests.support.daphne import running_daphne, site_env  # noqa: E402
 from tests.support.live import LiveSite  # noqa: E402
 from tests.support.node import node_env, require_node  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results" / "load.json"
 # name: (clients, documents, ops per client, ops/s per client; 0 = next op on ack)
 SCENARIOS = {
     "2x1": (2, 1, 500, 0),
@@ -87,15 +84,7 @@ def main():
             finally:
                 reference.stdin.close()
                 reference.wait(timeout=10)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "command": "benchmarks/load.py " + " ".join(sys.argv[1:]),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, embedded SQLite + in-memory layer",
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "results": rows,
-    }, indent=2) + "\n")
-    print(f"written to {RESULTS}")
-
+    write_results("load", rows, setup="embedded SQLite + in-memory channel layer, DEBUG off")
 
 if __name__ == "__main__":
     main()

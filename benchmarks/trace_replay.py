@@ -9,8 +9,6 @@ figures to benchmarks/results/trace_replay.json.
 """
 
 import argparse
-import json
-import platform
 import sys
 import time
 import tracemalloc
@@ -19,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import traces  # noqa: E402
+from benchmarks.results_file import write_results  # noqa: E402
 from collab import ot  # noqa: E402
 from tests.support.node import JsonLineProcess  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results" / "trace_replay.json"
 
 
 def replay(doc, ops):
@@ -94,16 +92,7 @@ def main():
         print(f"{name:22} {row['ops']:>8} {row['ours_ops_per_s']:>12,} {row['slicing_ops_per_s']:>12,} "
               f"{row['reference_ops_per_s']:>10,} {row['ratio_to_reference']:>5}x {row['peak_memory_bytes'] / 2**20:>9.2f}")
     reference.close()
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "command": "benchmarks/trace_replay.py " + " ".join(sys.argv[1:]),
-        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-                   f"{__import__('os').cpu_count()} cores",
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "results": rows,
-    }, indent=2) + "\n")
-    print(f"written to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
-
+    write_results("trace_replay", rows)
 
 if __name__ == "__main__":
     main()

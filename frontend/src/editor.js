@@ -23,7 +23,11 @@ ShareDB.types.register(textUnicode);
 const config = JSON.parse(document.getElementById('editor-config').textContent);
 const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
 const socket = new ReconnectingWebSocket(`${scheme}://${window.location.host}${config.websocketPath}`, [], {
-  maxReconnectionDelay: 4000, minReconnectionDelay: 250,
+  maxReconnectionDelay: 4000,
+  minReconnectionDelay: 250,
+  // ShareDB resends what was not acknowledged itself. A message queued here would
+  // reach the server before the handshake, under a new src, and be applied twice.
+  maxEnqueuedMessages: 0,
 });
 const connection = new ShareDB.Connection(socket);
 const doc = connection.get(config.collection, config.key);

@@ -3,6 +3,7 @@
 import re
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -35,28 +36,36 @@ def wait_until_sent(page):
     wait_until(page, "window.collab.doc.hasWritePending()", False)
 
 
-def new_shared_document(site, page, editor_name):
-    """Create a document from the list page and give `editor_name` the editor role; its key."""
+def new_shared_document(site, page, other, role="editor"):
+    """Create a document from the list page and give `other` a role on it; its key."""
     page.goto(site.base + "/")
     page.fill("input[name=title]", "Shared notes")
     page.click("form.new-document button")
     page.wait_for_url(re.compile(r"/d/[A-Za-z0-9]+/$"))
     key = page.url.rstrip("/").rsplit("/", 1)[1]
     page.goto(f"{site.base}/d/{key}/share/")
-    page.fill("input[name=username]", editor_name)
-    page.select_option("select[name=role]", "editor")
+    page.fill("input[name=username]", other)
+    page.select_option("select[name=role]", role)
     page.click("text=Add person")
-    expect(page.locator("li", has_text=editor_name)).to_be_visible()
+    expect(page.locator("li", has_text=other)).to_be_visible()
     return key
 
 
-def test_two_people_type_concurrently_and_converge(site, signed_in, user):
-    alice, bob = user(), user()
-    alice_page, bob_page = signed_in(alice), signed_in(bob)
-    key = new_shared_document(site, alice_page, bob)
-    alice_editor, bob_editor = open_editor(alice_page, site, key), open_editor(bob_page, site, key)
-    alice_editor.click()
-    bob_editor.click()
+@pytest.fixture
+def two_people(site, signed_in, user):
+    """(Alice's page, Bob's page, key): her new document open in both browsers, both editors focused."""
+    def open_both(role="editor"):
+        alice, bob = user(), user()
+        alice_page, bob_page = signed_in(alice), signed_in(bob)
+        key = new_shared_document(site, alice_page, bob, role)
+        open_editor(alice_page, site, key).click()
+        open_editor(bob_page, site, key).click()
+        return alice_page, bob_page, key
+    return open_both
+
+
+def test_two_people_type_concurrently_and_converge(site, two_people):
+    alice_page, bob_page, key = two_people()
     for _ in range(3):
         alice_page.keyboard.type("alice ", delay=15)
         bob_page.keyboard.type("bob ", delay=15)
@@ -69,12 +78,9 @@ def test_two_people_type_concurrently_and_converge(site, signed_in, user):
     assert site.document(key)[0] == final
 
 
-def test_a_remote_caret_shows_the_other_persons_name(site, signed_in, user):
-    alice, bob = user(), user()
-    alice_page, bob_page = signed_in(alice), signed_in(bob)
-    key = new_shared_document(site, alice_page, bob)
-    open_editor(alice_page, site, key).click()
-    open_editor(bob_page, site, key).click()
+def test_a_remote_caret_shows_the_other_persons_name(site, two_people):
+    alice_page, bob_page, key = two_people()
+    alice = alice_page.evaluate("JSON.parse(document.getElementById('editor-config').textContent).userName")
     alice_page.keyboard.type("hello")
     expect(bob_page.locator(".remote-caret-name", has_text=alice)).to_be_visible()
     expect(bob_page.locator("#present li", has_text=alice)).to_be_visible()
@@ -82,12 +88,8 @@ def test_a_remote_caret_shows_the_other_persons_name(site, signed_in, user):
     expect(bob_page.locator(".remote-caret-name", has_text=alice)).to_have_count(0)
 
 
-def test_edits_made_offline_arrive_when_back(site, signed_in, user):
-    alice, bob = user(), user()
-    alice_page, bob_page = signed_in(alice), signed_in(bob)
-    key = new_shared_document(site, alice_page, bob)
-    open_editor(alice_page, site, key).click()
-    open_editor(bob_page, site, key)
+def test_edits_made_offline_arrive_when_back(site, two_people):
+    alice_page, bob_page, key = two_people()
     alice_page.context.set_offline(True)
     alice_page.evaluate("window.collab.connection.socket.close()")
     alice_page.keyboard.type("written offline")
@@ -100,12 +102,8 @@ def test_edits_made_offline_arrive_when_back(site, signed_in, user):
     assert site.document(key)[0] == "written offline"
 
 
-def test_emoji_land_in_the_right_place(site, signed_in, user):
-    alice, bob = user(), user()
-    alice_page, bob_page = signed_in(alice), signed_in(bob)
-    key = new_shared_document(site, alice_page, bob)
-    open_editor(alice_page, site, key).click()
-    open_editor(bob_page, site, key)
+def test_emoji_land_in_the_right_place(site, two_people):
+    alice_page, bob_page, key = two_people()
     alice_page.keyboard.type("ab")
     alice_page.keyboard.press("ArrowLeft")
     alice_page.keyboard.type("😀🌍")
@@ -115,31 +113,18 @@ def test_emoji_land_in_the_right_place(site, signed_in, user):
     assert site.document(key)[0] == "a😀🌍bc"
 
 
-def test_a_viewer_cannot_change_the_text(site, signed_in, user):
-    alice, viewer = user(), user()
-    alice_page, viewer_page = signed_in(alice), signed_in(viewer)
-    key = new_shared_document(site, alice_page, viewer)
-    alice_page.goto(f"{site.base}/d/{key}/share/")
-    alice_page.fill("input[name=username]", viewer)
-    alice_page.select_option("select[name=role]", "viewer")
-    alice_page.click("text=Add person")
-    open_editor(alice_page, site, key).click()
+def test_a_viewer_cannot_change_the_text(site, two_people):
+    alice_page, viewer_page, key = two_people(role="viewer")
     alice_page.keyboard.type("mine")
-    viewer_editor = open_editor(viewer_page, site, key)
     expect(viewer_page.locator("#read-only-note")).to_be_visible()
     wait_for_text(viewer_page, "mine")
-    viewer_editor.click()
     viewer_page.keyboard.type("not allowed")
     assert editor_text(viewer_page) == "mine"
     assert site.document(key)[0] == "mine"
 
 
-def test_ime_composition_sends_only_the_committed_text(site, signed_in, user):
-    alice, bob = user(), user()
-    alice_page, bob_page = signed_in(alice), signed_in(bob)
-    key = new_shared_document(site, alice_page, bob)
-    open_editor(alice_page, site, key).click()
-    open_editor(bob_page, site, key).click()
+def test_ime_composition_sends_only_the_committed_text(site, two_people):
+    alice_page, bob_page, key = two_people()
     alice_page.keyboard.type("ab")
     wait_for_text(bob_page, "ab")
     ime = alice_page.context.new_cdp_session(alice_page)
@@ -161,12 +146,8 @@ def test_ime_composition_sends_only_the_committed_text(site, signed_in, user):
     assert site.document(key)[0] == "Zab日本!"
 
 
-def test_a_70000_character_paste_works(site, signed_in, user):
-    alice, bob = user(), user()
-    alice_page, bob_page = signed_in(alice), signed_in(bob)
-    key = new_shared_document(site, alice_page, bob)
-    open_editor(alice_page, site, key).click()
-    open_editor(bob_page, site, key)
+def test_a_70000_character_paste_works(site, two_people):
+    alice_page, bob_page, key = two_people()
     pasted = ("Lorem ipsum 😀 dolor sit amet, 中文 consectetur.\n" * 1500)[:70_000]
     alice_page.keyboard.insert_text(pasted)
     wait_until(bob_page, "window.collab.view.state.doc.length", len(pasted.encode("utf-16-le")) // 2, timeout=20)
