@@ -154,3 +154,17 @@ def test_a_70000_character_paste_works(site, two_people):
     assert editor_text(bob_page) == pasted
     wait_until_sent(alice_page)
     assert site.document(key)[0] == pasted
+
+
+def test_remote_edits_keep_the_local_caret_where_it_was(site, two_people):
+    alice_page, bob_page, key = two_people()
+    bob_page.keyboard.type("hello world")
+    wait_for_text(alice_page, "hello world")
+    for _ in range(len(" world")):
+        bob_page.keyboard.press("ArrowLeft")
+    alice_page.keyboard.press("ControlOrMeta+Home")
+    alice_page.keyboard.type("😀 ")
+    wait_for_text(bob_page, "😀 hello world")
+    bob_page.keyboard.type(",")
+    wait_for_text(alice_page, "😀 hello, world")
+    assert site.document(key)[0] == "😀 hello, world"
