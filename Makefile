@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install install-test migrate node-modules chromium clean
+.PHONY: run test install install-test migrate node-modules system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { scripts/apt-install python3-venv && $(PYTHON) -m venv --clear $(VENV); }
@@ -36,11 +36,16 @@ node-modules:
 	@command -v npm >/dev/null || scripts/apt-install nodejs npm
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 
-# The browser tests drive Debian's Chromium.
-chromium:
-	@test -x /usr/bin/chromium || scripts/apt-install chromium
+# The browser tests drive Debian's Chromium; the scale-out tests start their own
+# PostgreSQL and Redis servers (on free ports, stopped at the end).
+system-packages:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	test -z "$$missing" || scripts/apt-install $$missing
 
-test: install-test node-modules chromium
+test: install-test node-modules system-packages
 	$(BIN)/python -m pytest
 
 clean:

@@ -66,7 +66,11 @@ class SubmitRequest:
                 ErrorCode.OP_VERSION_NEWER_THAN_CURRENT_SNAPSHOT,
                 f"op version {start} is newer than the document's version {document.version}",
             )
-        rows = store.ops_between(document.pk, start) if start < document.version else []
+        # Bounded by the version read: another process may commit meanwhile, and
+        # the rows must be exactly those between the op and this snapshot.
+        rows = store.ops_between(document.pk, start, document.version) if start < document.version else []
+        if len(rows) != document.version - start:
+            raise CollabError(ErrorCode.SUBMIT_TRANSFORM_OPS_NOT_FOUND, f"ops {start} to {document.version} are missing from the log")
         for index, row in enumerate(rows):
             if row[3] == submission.src and row[4] == submission.seq:
                 return Outcome(version=row[0], missed=rows[:index])

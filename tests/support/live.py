@@ -61,9 +61,11 @@ class ShareDBClients:
             raise RuntimeError(f"{cmd}({args}) failed: {reply['error']}")
         return reply["ok"]
 
-    def open(self, name, username=None):
-        cookie = self.site.login(username) if username else None
-        return self("open", name=name, url=self.site.ws_url, origin=self.site.base, cookie=cookie)
+    def open(self, name, username=None, site=None):
+        """A client of `site` (by default the one given at start), signed in as `username`."""
+        site = site or self.site
+        cookie = site.login(username) if username else None
+        return self("open", name=name, url=site.ws_url, origin=site.base, cookie=cookie)
 
     def close(self):
         self.process.close()
