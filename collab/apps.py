@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CollabConfig(AppConfig):
     name = "collab"
     verbose_name = _("Real-time collaboration")
+
+    def ready(self):
+        from collab import checks  # noqa: F401  (registers the system checks)
