@@ -10,6 +10,7 @@ import logging
 import secrets
 
 from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from collab import engine, protocol, reads, store
@@ -64,6 +65,15 @@ class CollabConsumer(PresenceHandlers, AsyncWebsocketConsumer):
         for key in self.subscribed:
             await self.channel_layer.group_discard(engine.document_group(key), self.channel_name)
         await self.presence_leave_all()
+
+    async def dispatch(self, message):
+        # Channels' dispatch first closes stale database connections in a thread,
+        # a round trip for every keystroke and every broadcast. Every database
+        # call here goes through database_sync_to_async, which does that itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def send_json(self, message):
         await self.send(text_data=protocol.encode(message))
