@@ -22,7 +22,6 @@ from collab import ot  # noqa: E402
 from tests.support.node import JsonLineProcess  # noqa: E402
 
 
-
 def replay(doc, ops):
     apply = ot.apply
     for op in ops:

@@ -9,8 +9,8 @@ version its client expects, so every op reaches it once and in order.
 import logging
 import secrets
 
-from channels.db import database_sync_to_async
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from collab import engine, protocol, reads, store

@@ -9,10 +9,9 @@ op to everyone subscribed, in commit order.
 import asyncio
 import hashlib
 
-from django.db import transaction
-
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 from collab.conf import collab_settings, permission_policy
 from collab.protocol import op_message
@@ -72,7 +71,7 @@ class GroupCommitter:
     @staticmethod
     async def settle(batch, results):
         """Publish the committed ops in commit order, then answer each submitter."""
-        for (request, future), result in zip(batch, results):
+        for (request, future), result in zip(batch, results, strict=True):
             if isinstance(result, BaseException):
                 future.set_exception(result)
                 continue

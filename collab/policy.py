@@ -5,10 +5,9 @@ ANONYMOUS setting for visitors who are not signed in. Replace it with
 COLLAB["PERMISSION_POLICY"] = "yourapp.YourPolicy".
 """
 
+from collab.conf import collab_settings
 from documents import permissions
 from documents.models import Visibility
-
-from collab.conf import collab_settings
 
 ANONYMOUS_VISIBILITY = {
     "view": {Visibility.LINK_VIEW, Visibility.LINK_EDIT},

@@ -81,7 +81,7 @@ class PresenceHandlers:
 
     async def clear_own_presence(self, channel):
         """Tell the others this connection's presences on the channel are gone."""
-        for presence_id, last in self.own_presence.pop(channel, {}).items():
+        for last in self.own_presence.pop(channel, {}).values():
             # At the newest version this connection knows: a client drops presence older than its document.
             version = max(last["v"] or 0, self.next_version.get(self.channel_document(channel), 0))
             await self.publish_presence(channel, {**last, "p": None, "pv": last["pv"] + 1, "v": version})

@@ -6,8 +6,7 @@ document's lock. Refusals are CollabErrors with ShareDB's codes.
 
 from dataclasses import dataclass, field
 
-from collab import ot
-from collab import store
+from collab import ot, store
 from collab.errors import CollabError, ErrorCode
 from documents.models import Operation
 

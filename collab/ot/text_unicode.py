@@ -6,7 +6,14 @@ see check.py for the grammar. Every entry point validates its input first.
 """
 
 from collab.ot.check import (
-    InvalidOp, check, check_component, check_list, check_text, component_length, delete_length, is_empty,
+    InvalidOp,
+    check,
+    check_component,
+    check_list,
+    check_text,
+    component_length,
+    delete_length,
+    is_empty,
 )
 
 NAME = "text-unicode"

@@ -7,8 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 
-
-
 def open_editor(page, site, key):
     page.goto(f"{site.base}/d/{key}/")
     page.wait_for_selector("body[data-ready=true]")

@@ -73,7 +73,7 @@ def test_same_results_as_the_reference(reference):
     seeds = range(BASE_SEED, BASE_SEED + CASES)
     requests = [(seed, fn, args) for seed in seeds for fn, args in cases_for(seed)]
     replies = reference.call_many([{"fn": fn, "args": args} for _, fn, args in requests])
-    for (seed, fn, args), theirs in zip(requests, replies):
+    for (seed, fn, args), theirs in zip(requests, replies, strict=True):
         assert "ok" in theirs, f"seed {seed}: the reference refused a generated case {fn}{args}: {theirs}"
         if ours(fn, args) != theirs:
             minimal = shrink(reference, fn, args)

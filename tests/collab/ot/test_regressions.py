@@ -5,7 +5,6 @@ import pytest
 from collab import ot
 
 
-
 def test_untidy_inserts_diverge_in_the_reference_too(reference):
     """Found by the convergence property: ["a", "b"] against a concurrent ["x"].
 
