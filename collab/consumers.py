@@ -160,7 +160,7 @@ class CollabConsumer(PresenceHandlers, AsyncWebsocketConsumer):
         action = message["a"][1]
         self.check_collection(message)
         wanted = message.get("b")
-        if isinstance(wanted, list):
+        if isinstance(wanted, list) and all(isinstance(key, str) for key in wanted):
             versions = dict.fromkeys(wanted)
         elif isinstance(wanted, dict):
             versions = wanted

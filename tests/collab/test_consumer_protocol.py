@@ -59,6 +59,7 @@ BAD_MESSAGES = [
     ('{"a": "f", "c": "documents", "d": "x", "v": 1.5}', "'v' must be a non-negative integer"),
     ('{"a": "op", "c": "documents", "d": "x", "v": 0, "seq": "1", "op": []}', "'seq' must be a non-negative integer"),
     ('{"a": "bs", "c": "documents", "b": "x"}', "'b' must be a list of ids"),
+    ('{"a": "bs", "c": "documents", "b": [[1]]}', "'b' must be a list of ids"),
     ('{"a": "bs", "c": "documents", "b": {"x": "1"}}', "'v' must be a non-negative integer"),
     ('{"a": "p", "ch": "elsewhere", "id": "p1", "pv": 0, "p": null}', "presence channel must be 'documents.<document id>'"),
 ]
