@@ -117,7 +117,7 @@ class SubmitRequest:
     def create(self, document):
         submission = self.submission
         create = submission.create
-        if create.get("type") not in TYPE_NAMES:
+        if not isinstance(create.get("type"), str) or create["type"] not in TYPE_NAMES:
             raise CollabError(ErrorCode.DOC_TYPE_NOT_RECOGNIZED, f"only the {ot.URI} type is supported")
         data = "" if create.get("data") is None else create["data"]
         try:

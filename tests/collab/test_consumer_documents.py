@@ -61,6 +61,14 @@ async def test_create_then_fetch(connect, alice):
     assert document.created_by_id == alice.pk
 
 
+@pytest.mark.parametrize("create", [{"type": ["x"]}, {"type": "json0"}, {"type": URI, "data": 5}, {"type": URI, "data": "\ud800"}])
+async def test_a_bad_create_is_refused_clearly(connect, alice, create):
+    client = await connect(alice)
+    reply = await client.request(op(client, "doc1", None, 1, create=create))
+    assert reply["error"]["code"] in ("ERR_DOC_TYPE_NOT_RECOGNIZED", "ERR_OT_OP_BADLY_FORMED"), reply
+    assert not await sync_to_async(Document.objects.filter(key="doc1").exists)()
+
+
 async def test_a_second_create_is_refused_and_a_resent_one_acknowledged(connect, alice):
     client = await connect(alice)
     await create(client, "doc1", "a", seq=1)
