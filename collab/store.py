@@ -12,8 +12,8 @@ from django.db import IntegrityError, connection, transaction
 
 from collab import ot
 from documents.models import Document, Operation, now_ms
+from documents.services import save_new_document
 
-OP_FIELDS = ("version", "kind", "op", "src", "seq")
 MAX_VERSION = 2**63 - 1
 
 
@@ -39,8 +39,18 @@ def load_document(key):
 
 SELECT_OPS = (
     f"SELECT version, kind, op, src, seq FROM {Operation._meta.db_table} "
-    "WHERE document_id = %s AND version >= %s AND version < %s ORDER BY version"
+    "WHERE document_id = {document} AND version >= %s AND version < %s ORDER BY version"
 )
+BY_ID = SELECT_OPS.replace("{document}", "%s")
+BY_KEY = SELECT_OPS.replace("{document}", f"(SELECT id FROM {Document._meta.db_table} WHERE key = %s)")
+
+
+def _ops(query, document, start, stop):
+    with connection.cursor() as cursor:
+        cursor.execute(query, [document, start, MAX_VERSION if stop is None else stop])
+        rows = cursor.fetchall()
+    # PostgreSQL's driver decodes jsonb itself; SQLite hands back the text.
+    return [(version, kind, json.loads(op) if isinstance(op, str) else op, src, seq) for version, kind, op, src, seq in rows]
 
 
 def ops_between(document_id, start, stop=None):
@@ -48,17 +58,12 @@ def ops_between(document_id, start, stop=None):
 
     Plain SQL: a submit that raced others reads these on the hot path.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(SELECT_OPS, [document_id, start, MAX_VERSION if stop is None else stop])
-        rows = cursor.fetchall()
-    # PostgreSQL's driver decodes jsonb itself; SQLite hands back the text.
-    return [(version, kind, json.loads(op) if isinstance(op, str) else op, src, seq) for version, kind, op, src, seq in rows]
+    return _ops(BY_ID, document_id, start, stop)
 
 
 def ops_for_key(key, start, stop):
-    """As ops_between, by document key."""
-    rows = Operation.objects.filter(document__key=key, version__gte=start, version__lt=stop)
-    return list(rows.order_by("version").values_list(*OP_FIELDS))
+    """As ops_between, by document key (a consumer filling a gap knows only the key)."""
+    return _ops(BY_KEY, key, start, stop)
 
 
 def version_of(document, src, seq):
@@ -88,17 +93,10 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
 
 def create(key, data, src, seq, author):
     """A new document at version 1, or None when the key was taken meanwhile."""
-    document = Document(key=key, title=key, type=ot.URI, content=data, version=1, created_by=author)
     try:
-        with transaction.atomic():
-            document.save(force_insert=True)
-            Operation.objects.create(
-                document=document, version=0, kind=Operation.Kind.CREATE,
-                op={"type": ot.URI, "data": data}, src=src, seq=seq, author=author,
-            )
+        return save_new_document(Document(key=key, title=key, content=data, created_by=author), src=src, seq=seq)
     except IntegrityError:
         return None
-    return document
 
 
 def replay(rows):

@@ -1,7 +1,7 @@
 """One submission walked through dedup → transform → validate → apply → commit → retry.
 
-Synchronous: it runs in the database thread while the engine holds the
-document's lock. Refusals are CollabErrors with ShareDB's codes.
+Synchronous: the engine's committer runs it in the database thread, one
+submission at a time per process. Refusals are CollabErrors with ShareDB's codes.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from collab import ot, store
 from collab.errors import CollabError, ErrorCode
 from documents.models import Operation
+from documents.services import create_payload
 
 TYPE_NAMES = {ot.URI, ot.NAME}
 
@@ -124,6 +125,7 @@ class SubmitRequest:
             data = ot.create(data)
         except ot.InvalidOp as error:
             raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, f"invalid create data: {error}") from None
+        create_op = create_payload(data)
         if document is not None and document.type:
             earlier = store.version_of(document, submission.src, submission.seq)
             if earlier is not None:
@@ -135,11 +137,10 @@ class SubmitRequest:
             created = store.create(submission.key, data, submission.src, submission.seq, self.author())
             if created is None:
                 return None
-            return Outcome(version=0, committed=row_of(0, Operation.Kind.CREATE, {"type": ot.URI, "data": data}, submission))
+            return Outcome(version=0, committed=row_of(0, Operation.Kind.CREATE, create_op, submission))
         if not self.policy.can_manage(submission.user, document):
             raise rejected("only an owner may create this document again")
         head = document.version
-        create_op = {"type": ot.URI, "data": data}
         if not store.commit(document, Operation.Kind.CREATE, create_op, submission.src, submission.seq, self.author(), data, ot.URI):
             return None
         return Outcome(version=head, committed=row_of(head, Operation.Kind.CREATE, create_op, submission))

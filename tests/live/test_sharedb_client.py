@@ -2,16 +2,9 @@
 
 import time
 
+from tests.support.live import wait_until
+
 URI = "http://sharejs.org/types/text-unicode"
-
-
-def wait_until(check, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def test_create_and_fetch(site, clients, user, key):
@@ -23,56 +16,31 @@ def test_create_and_fetch(site, clients, user, key):
     assert site.document(key) == ("héllo 🌍", 1, URI)
 
 
-def converge(site, clients, names, key):
-    states = [clients("settle", name=name, id=key) for name in names]
-    wait_until(lambda: len({(s["v"], s["data"]) for s in [clients("state", name=n, id=key) for n in names]}) == 1)
-    final = clients("state", name=names[0], id=key)
-    assert site.document(key)[:2] == (final["data"], final["v"])
-    versions = [row[0] for row in site.operations(key)]
-    assert versions == list(range(final["v"]))
-    pairs = [(row[2], row[3]) for row in site.operations(key)]
-    assert len(pairs) == len(set(pairs))
-    return final, states
-
-
 def test_two_and_five_clients_editing_concurrently_converge(site, clients, user, key):
-    name = user()
     names = [f"c{i}" for i in range(5)]
-    for client in names:
-        clients.open(client, name)
-    clients("create", name="c0", id=key, text="")
-    for client in names:
-        clients("subscribe", name=client, id=key)
+    clients.share(names, user(), key)
     for round_number in range(10):
         for index, client in enumerate(names):
             clients("submit", name=client, id=key, op=[f"{index}{round_number}😀"])
-    final, _ = converge(site, clients, names, key)
+    final = clients.assert_converged(site, names, key)
     assert len(final["data"]) == 5 * 10 * 3
     assert not any(clients("errors", name=client) for client in names)
 
 
 def test_ops_made_while_disconnected_are_sent_once_on_reconnect(site, clients, user, key):
-    name = user()
-    clients.open("a", name)
-    clients.open("b", name)
-    clients("create", name="a", id=key, text="")
-    clients("subscribe", name="a", id=key)
-    clients("subscribe", name="b", id=key)
+    clients.share(["a", "b"], user(), key)
     clients("drop", name="a")
     for position, char in enumerate("offline"):
         clients("submit", name="a", id=key, op=[position, char] if position else [char])
     clients("submitAndWait", name="b", id=key, op=["B"])
     clients("reconnect", name="a")
-    final, _ = converge(site, clients, ["a", "b"], key)
+    final = clients.assert_converged(site, ["a", "b"], key)
     assert sorted(final["data"]) == sorted("Boffline")
     assert "offline" in final["data"]
 
 
 def test_a_lost_ack_leads_to_a_resend_that_is_not_applied_twice(site, clients, user, key):
-    name = user()
-    clients.open("a", name)
-    clients("create", name="a", id=key, text="")
-    clients("subscribe", name="a", id=key)
+    clients.share(["a"], user(), key)
     clients("dropNextAck", name="a")
     clients("submit", name="a", id=key, op=["once"])
     wait_until(lambda: site.document(key)[1] == 2)
@@ -101,15 +69,10 @@ def test_snapshots_at_every_version_and_by_timestamp(site, clients, user, key):
 
 
 def test_astral_characters_converge(site, clients, user, key):
-    name = user()
-    clients.open("a", name)
-    clients.open("b", name)
-    clients("create", name="a", id=key, text="🌍🌎")
-    clients("subscribe", name="a", id=key)
-    clients("subscribe", name="b", id=key)
+    clients.share(["a", "b"], user(), key, text="🌍🌎")
     clients("submit", name="a", id=key, op=[1, "👍🏽"])
     clients("submit", name="b", id=key, op=[1, "𝒳", {"d": 1}])
-    final, _ = converge(site, clients, ["a", "b"], key)
+    final = clients.assert_converged(site, ["a", "b"], key)
     assert final["data"] in ("🌍👍🏽𝒳", "🌍𝒳👍🏽")
 
 

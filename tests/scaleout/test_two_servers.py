@@ -8,8 +8,6 @@ import random
 
 import pytest
 
-from tests.collab.ot.generate import random_op
-from tests.live.test_sharedb_client import wait_until
 from tests.support.daphne import running_daphne, site_env
 from tests.support.live import LiveSite, ShareDBClients
 from tests.support.services import postgres_server, redis_server
@@ -53,25 +51,9 @@ def test_clients_on_two_servers_converge(two_servers):
             clients("subscribe", name=name, id="scaled")
         rng = random.Random(2026)
         for _ in range(60):
-            name = rng.choice(names)
-            text = clients("state", name=name, id="scaled")["data"]
-            assert text is not None, f"{name} lost the document: {[clients('errors', name=n) for n in names]}"
-            op = random_op(rng, text, tidy=True)
-            if op:
-                clients("submit", name=name, id="scaled", op=op, expected=text)
-        for name in names:
-            clients("settle", name=name, id="scaled")
-        wait_until(lambda: len({(s["v"], s["data"]) for s in (clients("state", name=n, id="scaled") for n in names)}) == 1)
-        final = clients("state", name="a1", id="scaled")
-        [(content, version)] = first.query("SELECT content, version FROM documents_document WHERE key = ?", "scaled")
-        assert (content, version) == (final["data"], final["v"])
-        rows = first.query(
-            "SELECT o.version, o.src, o.seq FROM documents_operation o JOIN documents_document d ON d.id = o.document_id "
-            "WHERE d.key = ? ORDER BY o.version", "scaled",
-        )
-        assert [row[0] for row in rows] == list(range(final["v"]))
-        assert len({(row[1], row[2]) for row in rows}) == len(rows)
-        assert {server_of[row[1]] for row in rows} == {first, second}  # both servers committed ops
+            clients.edit_at_random(rng, rng.choice(names), "scaled")
+        clients.assert_converged(first, names, "scaled")
+        assert {server_of[row[2]] for row in first.operations("scaled")} == {first, second}  # both servers committed
         errors = {name: clients("errors", name=name) for name in names}
         assert not any(errors.values()), errors
     finally:

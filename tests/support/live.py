@@ -3,9 +3,11 @@
 import http.cookiejar
 import re
 import sqlite3
+import time
 import urllib.parse
 import urllib.request
 
+from tests.collab.ot.generate import random_op
 from tests.support.daphne import manage
 from tests.support.node import JsonLineProcess
 
@@ -48,6 +50,15 @@ class LiveSite:
         )
 
 
+def wait_until(check, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
 class ShareDBClients:
     """Real ShareDB clients in one Node process, named, for a live site."""
 
@@ -69,3 +80,37 @@ class ShareDBClients:
 
     def close(self):
         self.process.close()
+
+    def share(self, names, username, key, text="", site=None):
+        """Open the named clients signed in as `username`, create `key` with the first, subscribe them all."""
+        for name in names:
+            self.open(name, username, site=site)
+        self("create", name=names[0], id=key, text=text)
+        for name in names:
+            self("subscribe", name=name, id=key)
+
+    def edit_at_random(self, rng, name, key):
+        """Submit a random tidy op made for the client's current text (skipped if ops arrive meanwhile)."""
+        text = self("state", name=name, id=key)["data"]
+        assert text is not None, f"{name} lost its document: {self('errors', name=name)}"
+        op = random_op(rng, text, tidy=True)
+        if op:
+            # Made for `text` only: if remote ops changed it since, this is a keystroke never typed.
+            self("submit", name=name, id=key, op=op, expected=text)
+
+    def assert_converged(self, site, names, key, context=""):
+        """Every client settled on one state, equal to the database, with contiguous versions
+        and no (src, seq) committed twice. Returns that state."""
+        for name in names:
+            self("settle", name=name, id=key)
+        try:
+            wait_until(lambda: len({(s["v"], s["data"]) for s in (self("state", name=n, id=key) for n in names)}) == 1)
+        except AssertionError:
+            states = {name: self("state", name=name, id=key) for name in names}
+            raise AssertionError(f"{context}clients differ: {states}, database {site.document(key)}") from None
+        final = self("state", name=names[0], id=key)
+        assert site.document(key)[:2] == (final["data"], final["v"]), f"{context}the database differs"
+        rows = site.operations(key)
+        assert [row[0] for row in rows] == list(range(final["v"])), f"{context}versions are not contiguous"
+        assert len({(row[2], row[3]) for row in rows}) == len(rows), f"{context}an op was committed twice"
+        return final
