@@ -7,6 +7,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
+MIB = 1024 * 1024
+
 DEFAULTS = {
     # The WebSocket path, under the site root.
     "ROUTE": "ws/collab/",
@@ -17,8 +19,30 @@ DEFAULTS = {
     "ANONYMOUS": None,
     # Dotted path to the class answering can_view / can_edit / can_manage / can_create.
     "PERMISSION_POLICY": "collab.policy.DocumentPolicy",
-    # Largest message accepted, in characters (a 70,000-character paste fits easily).
-    "MAX_MESSAGE_CHARS": 1_000_000,
+    # The largest WebSocket message either way, in UTF-8 bytes. daphne refuses
+    # bigger ones itself (--websocket-max-message-size, 1 MiB by default, both
+    # ways): run it with at least this, better twice this, so that a client
+    # going over gets a clear error instead of a dropped connection.
+    "MAX_MESSAGE_BYTES": MIB,
+    # The largest document, as the UTF-8 bytes of its text encoded as a JSON
+    # string: its snapshot must fit in one message, with room for the envelope.
+    "MAX_DOCUMENT_BYTES": MIB - 64 * 1024,
+    # Per connection: messages a second, and how many may come at once.
+    "MESSAGES_PER_SECOND": 100,
+    "MESSAGE_BURST": 400,
+    # Per connection: ops a second, and how many may come at once.
+    "OPS_PER_SECOND": 40,
+    "OPS_BURST": 200,
+    # Documents one bulk request (bf, bs, bu) may name.
+    "MAX_BULK_DOCUMENTS": 200,
+    # Documents and presence channels one connection may be subscribed to.
+    "MAX_SUBSCRIPTIONS": 500,
+    # Open connections per signed-in user (anonymous visitors: per client
+    # address), in each server process.
+    "MAX_CONNECTIONS_PER_USER": 20,
+    # Refusals under the limits above a connection may collect (one more back
+    # each second) before it is closed with 1008 (or 1009 for sizes).
+    "LIMIT_STRIKES": 20,
     # Attempts at committing one op when other processes keep winning the race.
     "MAX_SUBMIT_RETRIES": 10,
 }

@@ -2,28 +2,34 @@
 
 The consumer parses, authorises and delegates: submits go to the engine,
 reads to collab.reads. Per-connection state lives on the instance: the
-connection id (ShareDB's `src`), and for each subscribed document the next
-version its client expects, so every op reaches it once and in order.
+connection id (ShareDB's `src`, issued to this user), its rate limits, and
+for each open document the next version its client expects and the rights
+it last read, checked on every delivery and re-read when they change.
 """
 
+import asyncio
 import logging
-import secrets
+from collections import Counter
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from collab import engine, protocol, reads, store
+from collab import broadcast, connection_ids, protocol, reads, store
+from collab.access import NOTHING
 from collab.conf import collab_settings, permission_policy
+from collab.document_handlers import DocumentHandlers
 from collab.errors import CollabError, ErrorCode
+from collab.limits import ConnectionLimits, LimitExceeded
 from collab.presence_handlers import PresenceHandlers
-from collab.protocol import badly_formed, field
-from collab.submit import Submission
+from collab.protocol import badly_formed
 
 logger = logging.getLogger(__name__)
 
+# Open connections in this process, per user (anonymous visitors: per address).
+open_connections = Counter()
 
-class CollabConsumer(PresenceHandlers, AsyncWebsocketConsumer):
+
+class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer):
     HANDLERS = {
         "hs": "handle_handshake",
         "f": "handle_fetch",
@@ -44,63 +50,115 @@ class CollabConsumer(PresenceHandlers, AsyncWebsocketConsumer):
         "pu": "handle_presence_unsubscribe",
         "pr": "handle_presence_request",
     }
+    # Dispatch of channel-layer events: never a method named by whoever sent the event.
+    EVENTS = {"collab.op": "collab_op", "collab.presence": "collab_presence", "collab.access": "collab_access"}
 
     async def connect(self):
         self.user = self.scope["user"]
         self.settings = collab_settings()
         self.policy = permission_policy()
+        self.counted = None
         if not self.policy.allows_connection(self.user):
             await self.close()  # before accept: the handshake is refused with 403
             return
-        self.src = secrets.token_hex(16)
-        self.subscribed = set()  # document keys
-        self.next_version = {}  # document key -> the version of the next op its client lacks
+        session = self.scope.get("session")
+        self.owner = connection_ids.owner_of(self.user, getattr(session, "session_key", None))
+        self.src = connection_ids.issue(self.owner)
+        self.limits = ConnectionLimits(self.settings)
+        self.closing = False
+        self.watching = set()  # documents whose group this connection is in
+        self.rights = {}  # document key -> Rights last read
+        self.documents_init()
         self.presence_init()
+        broadcast.serving_on(asyncio.get_running_loop())
         await self.accept()
+        if not await self.count_connection():
+            return
         await self.send_json({"a": "init", **protocol.PROTOCOL, "id": self.src, "type": protocol.DEFAULT_TYPE_URI})
 
+    async def count_connection(self):
+        client = self.scope.get("client") or ("?",)
+        counted = self.owner if self.user.is_authenticated else f"anonymous@{client[0]}"
+        limit = self.settings["MAX_CONNECTIONS_PER_USER"]
+        if open_connections[counted] >= limit:
+            self.closing = True
+            await self.send_json({"error": {"code": ErrorCode.LIMIT_EXCEEDED, "message": f"more than {limit} connections at once: close some tabs"}})
+            await self.close(code=1008)
+            return False
+        open_connections[counted] += 1
+        self.counted = counted
+        return True
+
     async def disconnect(self, code):
-        if not hasattr(self, "subscribed"):
+        if self.counted is None:
             return
-        for key in self.subscribed:
-            await self.channel_layer.group_discard(engine.document_group(key), self.channel_name)
+        open_connections[self.counted] -= 1
+        if not open_connections[self.counted]:
+            del open_connections[self.counted]
+        self.counted = None
         await self.presence_leave_all()
+        for key in self.watching:
+            await self.channel_layer.group_discard(broadcast.document_group(key), self.channel_name)
 
     async def dispatch(self, message):
         # Channels' dispatch first closes stale database connections in a thread,
         # a round trip for every keystroke and every broadcast. Every database
         # call here goes through database_sync_to_async, which does that itself.
-        handler = getattr(self, get_handler_name(message), None)
+        handler = self.EVENTS.get(message["type"])
+        if handler is None:
+            handler = {"websocket.connect": "websocket_connect", "websocket.receive": "websocket_receive",
+                       "websocket.disconnect": "websocket_disconnect"}.get(message["type"])
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        await getattr(self, handler)(message)
 
     async def send_json(self, message):
-        await self.send(text_data=protocol.encode(message))
+        text = protocol.encode(message)
+        if len(text) * 4 > self.settings["MAX_MESSAGE_BYTES"] and len(text.encode()) > self.settings["MAX_MESSAGE_BYTES"]:
+            # The transport would refuse it and close the socket: say so instead.
+            logger.error("collab: a %r reply of %d characters is over MAX_MESSAGE_BYTES", message.get("a"), len(text))
+            text = protocol.encode({**protocol.echo(message, 0), "error": {
+                "code": ErrorCode.MESSAGE_TOO_LARGE, "message": "the reply is too large to send"}})
+        await self.send(text_data=text)
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.closing:
+            return
         message = None
         try:
-            message = protocol.decode(text_data, self.settings["MAX_MESSAGE_CHARS"])
-            handler = self.HANDLERS.get(message.get("a"))
+            self.limits.message()
+            message = protocol.parse(text_data, self.settings["MAX_MESSAGE_BYTES"])
+            protocol.check(message, text_data)
+            handler = self.HANDLERS.get(message["a"])
             if handler is None:
-                raise badly_formed(f"unknown action {str(message.get('a'))[:20]!r}")
+                raise badly_formed(f"unknown action {message['a'][:20]!r}")
             reply = await getattr(self, handler)(message)
+        except LimitExceeded as error:
+            reply = self.error_reply(message, error)
+            if not self.limits.strike():
+                logger.warning("collab: closing a connection of %s that kept going over its limits (%s)", self.owner, error.code)
+                await self.send_json(reply)
+                self.closing = True
+                await self.close(code=error.close_code)
+                return
         except CollabError as error:
-            reply = {**(message or {}), "error": error.as_wire()}
+            reply = self.error_reply(message, error)
         except Exception:
-            logger.exception("collab: unexpected error handling %r", message and message.get("a"))
-            reply = {**(message or {}), "error": {"code": ErrorCode.UNKNOWN_ERROR, "message": "internal server error"}}
+            logger.exception("collab: unexpected error handling %r", protocol.echo(message, 0).get("a"))
+            reply = self.error_reply(message, CollabError(ErrorCode.UNKNOWN_ERROR, "internal server error"))
         if reply is not None:
             await self.send_json(reply)
+
+    def error_reply(self, message, error):
+        return {**protocol.echo(message, self.settings["MAX_BULK_DOCUMENTS"]), "error": error.as_wire()}
 
     # Requests
 
     async def handle_handshake(self, message):
-        adopted = protocol.client_id(message.get("id"))
-        if adopted:
+        requested = message.get("id")
+        if requested is not None and connection_ids.held_by(requested, self.owner):
             # A reconnecting client keeps its id, so ops it resends keep their src.
-            self.src = adopted
+            self.src = requested
         return {"a": "hs", **protocol.PROTOCOL, "id": self.src, "type": protocol.DEFAULT_TYPE_URI}
 
     async def handle_ping(self, message):
@@ -109,135 +167,65 @@ class CollabConsumer(PresenceHandlers, AsyncWebsocketConsumer):
     async def handle_query(self, message):
         raise CollabError(ErrorCode.QUERIES_NOT_SUPPORTED, "queries are not supported by this server yet")
 
-    def check_collection(self, message):
-        collection = field(message, "c", "collection")
-        if collection != self.settings["COLLECTION"]:
-            raise badly_formed(f"unknown collection {collection[:40]!r}: use {self.settings['COLLECTION']!r}")
+    # Groups and subscriptions
 
-    def document_key(self, message):
-        self.check_collection(message)
-        return field(message, "d", "doc_id")
+    def check_room(self):
+        limit = self.settings["MAX_SUBSCRIPTIONS"]
+        if len(self.subscribed) + len(self.presence_keys) >= limit:
+            raise LimitExceeded(ErrorCode.LIMIT_EXCEEDED, f"a connection may follow at most {limit} documents and presence channels")
 
-    async def handle_fetch(self, message):
-        key = self.document_key(message)
-        return await self.read(message, key, field(message, "v", "version", required=False), subscribe=False)
+    async def watch(self, key):
+        if key not in self.watching:
+            self.watching.add(key)
+            await self.channel_layer.group_add(broadcast.document_group(key), self.channel_name)
 
-    async def handle_subscribe(self, message):
-        key = self.document_key(message)
-        return await self.read(message, key, field(message, "v", "version", required=False), subscribe=True)
+    async def unwatch_if_idle(self, key):
+        if key in self.watching and key not in self.subscribed and key not in self.presence_keys:
+            self.watching.discard(key)
+            await self.channel_layer.group_discard(broadcast.document_group(key), self.channel_name)
 
-    async def handle_unsubscribe(self, message):
-        key = self.document_key(message)
-        await self.unsubscribe(key)
-        return {"a": "u", "c": message["c"], "d": key}
+    # Rights, checked on every delivery
 
-    async def read(self, message, key, version, subscribe):
-        """Send the ops since `version` (or answer with the snapshot) and maybe subscribe; the reply."""
-        if subscribe:
-            # Join before reading, so no op committed in between is missed.
-            await self.channel_layer.group_add(engine.document_group(key), self.channel_name)
-        try:
-            snapshot, rows, head = await database_sync_to_async(reads.fetch)(self.user, key, version, self.policy)
-        except CollabError:
-            if subscribe and key not in self.subscribed:
-                await self.channel_layer.group_discard(engine.document_group(key), self.channel_name)
-            raise
-        await self.send_rows(key, rows)
-        self.next_version[key] = head
-        if subscribe:
-            self.subscribed.add(key)
-        reply = {"a": message["a"], "c": message["c"], "d": key}
-        if snapshot is not None:
-            reply["data"] = snapshot
-        return reply
+    def rights_of(self, key):
+        return self.rights.get(key, NOTHING)
 
-    async def unsubscribe(self, key):
+    def may_read(self, key):
+        return self.rights_of(key).view
+
+    def remember_rights(self, key, rights):
+        self.rights[key] = rights
+
+    async def refresh_rights(self, key):
+        rights = await database_sync_to_async(reads.rights)(self.user, key, self.policy)
+        old = self.rights_of(key)
+        self.rights[key] = rights
+        if old.view and not rights.view:
+            await self.lose(key, deleted=not rights.exists)
+        elif rights.view and not old.view and key in self.subscribed and old.exists:
+            # Given access again: everything it missed, in order.
+            start = self.next_version.get(key, 0)
+            await self.send_rows(key, await database_sync_to_async(store.ops_for_key)(key, start, None))
+        if old.exists and (old.view, old.edit) != (rights.view, rights.edit) and key in self.watching:
+            await self.send_json({"a": "rights", "c": self.settings["COLLECTION"], "d": key, "view": rights.view, "edit": rights.edit})
+
+    async def lose(self, key, deleted):
+        """The reader may no longer see the document: an error on its subscription, and nothing more."""
         if key in self.subscribed:
+            code, reason = (ErrorCode.DOC_WAS_DELETED, "was deleted") if deleted else (ErrorCode.SNAPSHOT_READS_REJECTED, "may no longer be viewed by you")
             self.subscribed.discard(key)
-            await self.channel_layer.group_discard(engine.document_group(key), self.channel_name)
+            await self.send_json({"a": "op", "c": self.settings["COLLECTION"], "d": key,
+                                  "error": {"code": code, "message": f"document {key!r} {reason}"}})
+        if key in self.presence_keys:
+            self.presence_keys.discard(key)
+            await self.clear_own_presence(key)
+        await self.unwatch_if_idle(key)
 
-    async def handle_bulk(self, message):
-        action = message["a"][1]
-        self.check_collection(message)
-        wanted = message.get("b")
-        if isinstance(wanted, list) and all(isinstance(key, str) for key in wanted):
-            versions = dict.fromkeys(wanted)
-        elif isinstance(wanted, dict):
-            versions = wanted
-        else:
-            raise badly_formed("'b' must be a list of ids or an object of id: version")
-        for key, version in versions.items():
-            field({"d": key, "v": version}, "d", "doc_id")
-            field({"v": version}, "v", "version", required=False)
-        if action == "u":
-            for key in versions:
-                await self.unsubscribe(key)
-            return {"a": "bu", "c": message["c"], "b": wanted}
-        data, failed = {}, False
-        for key, version in versions.items():
-            try:
-                reply = await self.read({"a": action, "c": message["c"]}, key, version, subscribe=action == "s")
-                data[key] = reply.get("data")
-            except CollabError as error:
-                data[key], failed = {"error": error.as_wire()}, True
-        if isinstance(wanted, dict) and not failed:
-            return {"a": message["a"], "c": message["c"], "b": wanted}
-        if isinstance(wanted, dict):
-            # Per-document errors need the data form; the others get their current snapshot.
-            for key, value in data.items():
-                if value is None:
-                    data[key] = (await database_sync_to_async(reads.fetch)(self.user, key, None, self.policy))[0]
-        return {"a": message["a"], "c": message["c"], "data": data}
-
-    async def handle_snapshot(self, message):
-        key = self.document_key(message)
-        request_id = field(message, "id", "seq")
-        version = field(message, "v", "version", required=False) if message["a"] == "nf" else None
-        timestamp = field(message, "ts", "timestamp", required=False) if message["a"] == "nt" else None
-        snapshot = await database_sync_to_async(reads.snapshot)(self.user, key, version, timestamp, self.policy)
-        return {"a": message["a"], "id": request_id, **snapshot}
-
-    async def handle_op(self, message):
-        key = self.document_key(message)
-        seq = field(message, "seq", "seq")
-        src = message.get("src") or self.src
-        if protocol.client_id(src) is None:
-            raise badly_formed("'src' must be a connection id")
-        kinds = [name for name in ("op", "create", "del") if message.get(name) is not None]
-        if len(kinds) != 1:
-            raise CollabError(ErrorCode.OT_OP_NOT_PROVIDED, "an op message needs exactly one of 'op', 'create' or 'del'")
-        if "create" in kinds and not isinstance(message["create"], dict):
-            raise badly_formed("'create' must be an object {type, data}")
-        submission = Submission(
-            key=key, version=field(message, "v", "version", required="create" not in kinds), src=src, seq=seq,
-            user=self.user, op=message.get("op"), create=message.get("create"), delete=message.get("del") is True,
-        )
-        if "del" in kinds and not submission.delete:
-            raise badly_formed("'del' must be true")
-        outcome = await engine.submit(submission)
-        # Before the ack: the ops it was transformed over that this client has not seen.
-        await self.send_rows(key, outcome.missed)
-        self.next_version[key] = max(self.next_version.get(key, 0), outcome.version + 1)
-        return {"a": "op", "c": message["c"], "d": key, "src": src, "seq": seq, "v": outcome.version}
-
-    async def send_rows(self, key, rows):
-        """Send the ops this client lacks; an op it has been sent before is never sent again."""
-        collection = self.settings["COLLECTION"]
-        sent_before = self.next_version.get(key, 0)
-        for row in rows:
-            if row[0] >= sent_before:
-                await self.send_json(protocol.op_message(collection, key, row))
-                self.next_version[key] = row[0] + 1
-
-    # Channel layer events
-
-    async def collab_op(self, event):
-        """A committed op: forward it in version order, once, filling any gap from the database."""
-        key, message = event["key"], event["message"]
-        expected = self.next_version.get(key, 0)
-        if key not in self.subscribed or message["v"] < expected:
+    async def collab_access(self, event):
+        """Rights on an open document may have changed: re-read them, unless already read at that revision."""
+        key = event["key"]
+        if key not in self.watching:
             return
-        if message["v"] > expected:
-            await self.send_rows(key, await database_sync_to_async(store.ops_for_key)(key, expected, message["v"]))
-        await self.send_json(message)
-        self.next_version[key] = message["v"] + 1
+        known = self.rights_of(key)
+        if event.get("revision") is not None and known.exists and known.revision == event["revision"]:
+            return
+        await self.refresh_rights(key)

@@ -7,24 +7,13 @@ op to everyone subscribed, in commit order.
 """
 
 import asyncio
-import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
+from collab.broadcast import publish_op
 from collab.conf import collab_settings, permission_policy
-from collab.protocol import op_message
 from collab.submit import SubmitRequest
-
-
-def document_group(key):
-    # Group names are limited to 100 ASCII characters; keys may be 128.
-    return "collab.doc." + hashlib.blake2s(key.encode(), digest_size=16).hexdigest()
-
-
-def presence_group(channel):
-    return "collab.presence." + hashlib.blake2s(channel.encode(), digest_size=16).hexdigest()
 
 
 class GroupCommitter:
@@ -35,10 +24,16 @@ class GroupCommitter:
     changes nothing), and the batch costs one commit, one fsync. Under
     light load a batch is one submission; under heavy load the cost of
     durability is shared. Publishing follows in commit order.
+
+    The database work runs in a thread of the committer's own, whoever
+    started it: a thread borrowed from the first caller (Channels'
+    thread-sensitive executor, or a view's async_to_sync) would be gone
+    once that caller returned.
     """
 
     def __init__(self):
         self.loop = None
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="collab-committer")
 
     async def submit(self, request):
         loop = asyncio.get_running_loop()
@@ -55,7 +50,7 @@ class GroupCommitter:
             batch = [await self.queue.get()]
             while not self.queue.empty():
                 batch.append(self.queue.get_nowait())
-            committing = asyncio.ensure_future(database_sync_to_async(commit_batch)([request for request, _ in batch]))
+            committing = self.loop.run_in_executor(self.executor, commit_batch, [request for request, _ in batch])
             if settled_later is not None:
                 # The previous batch is published while this one is in the database.
                 await self.settle(*settled_later)
@@ -72,16 +67,19 @@ class GroupCommitter:
     async def settle(batch, results):
         """Publish the committed ops in commit order, then answer each submitter."""
         for (request, future), result in zip(batch, results, strict=True):
+            if not isinstance(result, BaseException) and result.committed is not None:
+                await publish_op(request.submission.key, result.committed)
+            if future.done():  # the submitter went away (its socket closed) meanwhile
+                continue
             if isinstance(result, BaseException):
                 future.set_exception(result)
-                continue
-            if result.committed is not None:
-                await publish(request.submission.key, result.committed)
-            future.set_result(result)
+            else:
+                future.set_result(result)
 
 
 def commit_batch(requests):
     """Outcomes (or the exceptions raised) of the requests, all committed together."""
+    close_old_connections()  # as database_sync_to_async does around each call
     results = []
     with transaction.atomic():
         for request in requests:
@@ -93,15 +91,10 @@ def commit_batch(requests):
     return results
 
 
-async def publish(key, row):
-    message = op_message(collab_settings()["COLLECTION"], key, row)
-    await get_channel_layer().group_send(document_group(key), {"type": "collab.op", "key": key, "message": message})
-
-
 committer = GroupCommitter()
 
 
 async def submit(submission):
     """Commit the submission (or find it committed before) and publish it; returns the Outcome."""
-    request = SubmitRequest(submission, permission_policy(), collab_settings()["MAX_SUBMIT_RETRIES"])
+    request = SubmitRequest(submission, permission_policy(), collab_settings())
     return await committer.submit(request)

@@ -19,6 +19,11 @@ class ErrorCode:
     CONNECTION_SEQ_INTEGER_OVERFLOW = "ERR_CONNECTION_SEQ_INTEGER_OVERFLOW"
     # Not in ShareDB: queries need a query language this server does not have yet.
     QUERIES_NOT_SUPPORTED = "ERR_QUERIES_NOT_SUPPORTED"
+    # Not in ShareDB, which has no limits: the COLLAB limits (docs/security.md).
+    MESSAGE_TOO_LARGE = "ERR_MESSAGE_TOO_LARGE"
+    DOC_TOO_LARGE = "ERR_DOC_TOO_LARGE"
+    RATE_LIMITED = "ERR_RATE_LIMITED"
+    LIMIT_EXCEEDED = "ERR_LIMIT_EXCEEDED"
     UNKNOWN_ERROR = "ERR_UNKNOWN_ERROR"
 
 

@@ -5,8 +5,11 @@ it; each refusal is a CollabError with ERR_MESSAGE_BADLY_FORMED.
 """
 
 import json
+import math
+import re
 
 from collab.errors import CollabError, ErrorCode
+from collab.limits import LimitExceeded, message_too_large, utf8_length_exceeds
 from documents.keys import is_valid_key
 
 ACTIONS = {
@@ -36,7 +39,9 @@ PROTOCOL = {"protocol": 1, "protocolMinor": 2}
 DEFAULT_TYPE_URI = "http://sharejs.org/types/JSONv0"
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_NESTING = 32
-CLIENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+MAX_STRING_FIELD = 256
+# A raw lone surrogate, or a JSON escape of one: only then is the parsed message searched.
+SURROGATE_HINT = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
 
 
 def badly_formed(message):
@@ -53,6 +58,13 @@ def _parse_int(text):
     return int(text)
 
 
+def _parse_float(text):
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return number
+
+
 def _nesting(value, depth=0):
     if depth > MAX_NESTING:
         return depth
@@ -63,27 +75,50 @@ def _nesting(value, depth=0):
     return depth
 
 
-def decode(text, max_bytes):
-    """The message as a dict, or CollabError saying why it is not one."""
-    if text is None:
-        raise badly_formed("messages must be JSON text frames")
-    if len(text) > max_bytes:
-        raise badly_formed(f"message of {len(text)} characters exceeds the limit of {max_bytes}")
+def has_lone_surrogate(value):
+    """Whether a string anywhere in the value (keys included) holds half a surrogate pair."""
     try:
-        message = json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def parse(text, max_bytes):
+    """The JSON value of a text frame, or CollabError saying why there is none."""
+    if text is None:
+        raise badly_formed("messages must be JSON text frames, not binary")
+    if utf8_length_exceeds(text, max_bytes):
+        raise message_too_large(max_bytes)
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int, parse_float=_parse_float)
     except RecursionError:
         raise badly_formed("message nests too deeply") from None
     except ValueError as error:
         raise badly_formed(f"message is not valid JSON: {error}") from None
+
+
+def check(message, text):
+    """Refuse what parses as JSON but is no message: not an object, too deep, or not valid Unicode."""
     if not isinstance(message, dict):
         raise badly_formed("a message must be a JSON object")
     if _nesting(message) > MAX_NESTING:
         raise badly_formed(f"message nests deeper than {MAX_NESTING} levels")
-    return message
+    if SURROGATE_HINT.search(text) and has_lone_surrogate(message):
+        # Not Unicode: it could be neither stored nor sent on to anyone.
+        raise badly_formed("message holds a lone surrogate (\\ud800-\\udfff): send valid Unicode text")
+    if type(message.get("a")) is not str:
+        raise badly_formed("'a' must be the action, a string")
+
+
+def _string(value, name):
+    if type(value) is not str or not 0 < len(value) <= MAX_STRING_FIELD:
+        raise badly_formed(f"'{name}' must be a non-empty string of at most {MAX_STRING_FIELD} characters")
 
 
 def field(message, name, kind, *, required=True):
-    """The named field, checked: kind is 'doc_id', 'collection', 'version', 'seq', 'string' or 'channel'."""
+    """The named field, checked: kind is 'doc_id', 'collection', 'version', 'seq', 'timestamp', 'string',
+    'channel' or 'request_id' (a string or a non-negative integer)."""
     value = message.get(name)
     if value is None:
         if required:
@@ -95,31 +130,72 @@ def field(message, name, kind, *, required=True):
     elif kind == "doc_id":
         if not is_valid_key(value):
             raise badly_formed(f"'{name}' must be 1 to 128 letters, digits, '-', '_' or '.'")
-    elif kind in ("collection", "string", "channel"):
-        if type(value) is not str or not 0 < len(value) <= 256:
-            raise badly_formed(f"'{name}' must be a non-empty string of at most 256 characters")
+    elif kind == "request_id":
+        if type(value) is int:
+            return field(message, name, "seq")
+        _string(value, name)
+    else:
+        _string(value, name)
     return value
 
 
-def client_id(value):
-    """A client id sent in `hs`, adopted as the connection's src, or None if unusable."""
-    if type(value) is str and 0 < len(value) <= 64 and CLIENT_ID_CHARS.issuperset(value):
-        return value
-    return None
+def bulk_ids(message, max_documents):
+    """{id: version or None} from a bulk request's 'b': a list of ids, or an object of id: version."""
+    wanted = message.get("b")
+    if isinstance(wanted, list) and all(type(key) is str for key in wanted):
+        versions = dict.fromkeys(wanted)
+    elif isinstance(wanted, dict):
+        versions = wanted
+    else:
+        raise badly_formed("'b' must be a list of ids or an object of id: version")
+    if len(versions) > max_documents:
+        raise LimitExceeded(ErrorCode.LIMIT_EXCEEDED, f"a bulk request may name at most {max_documents} documents")
+    for key, version in versions.items():
+        field({"d": key}, "d", "doc_id")
+        field({"v": version}, "v", "version", required=False)
+    return versions
+
+
+# The fields of a request an error reply carries back, so the client can route
+# it; each only when it is well formed (a client can get nothing else wrong back).
+ECHOED = {"a": "string", "c": "collection", "d": "doc_id", "id": "request_id", "seq": "seq", "src": "string",
+          "ch": "channel", "pv": "seq"}
+
+
+def echo(message, max_bulk_documents):
+    """The routing fields of a request, for its error reply."""
+    if not isinstance(message, dict):
+        return {}
+    reply = {}
+    for name, kind in ECHOED.items():
+        try:
+            value = field(message, name, kind, required=False)
+        except CollabError:
+            continue
+        if value is not None and not has_lone_surrogate(value):
+            reply[name] = value
+    if reply.get("a") not in ACTIONS.values():
+        reply.pop("a", None)
+    if "b" in message:
+        try:
+            bulk_ids(message, max_bulk_documents)
+            reply["b"] = message["b"]
+        except CollabError:
+            pass
+    return reply
 
 
 def encode(message):
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def op_message(collection, key, row):
+def op_message(collection, key, row, src):
     """A committed op as ShareDB sends it: {a, c, d, v, src, seq} and op, create or del."""
-    version, kind, op, src, seq = row
-    message = {"a": "op", "c": collection, "d": key, "v": version, "src": src, "seq": seq}
-    if kind == "edit":
-        message["op"] = op
-    elif kind == "create":
-        message["create"] = op
+    message = {"a": "op", "c": collection, "d": key, "v": row.version, "src": src, "seq": row.seq}
+    if row.kind == "edit":
+        message["op"] = row.op
+    elif row.kind == "create":
+        message["create"] = row.op
     else:
         message["del"] = True
     return message

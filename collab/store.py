@@ -7,17 +7,19 @@ the ORM's per-call cost was most of the submit path's time.
 
 import json
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 
 from collab import ot
 from documents.models import Document, Operation, now_ms
-from documents.services import save_new_document
 
 MAX_VERSION = 2**63 - 1
+# The last millisecond datetime can hold: later timestamps mean "now".
+LATEST_MS = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp() * 1000)
 
 
-DOCUMENT_FIELDS = ("id", "key", "type", "content", "version", "visibility", "created_by_id")
+DOCUMENT_FIELDS = ("id", "key", "type", "content", "version", "visibility", "created_by_id", "access_revision")
 SELECT_DOCUMENT = f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM {Document._meta.db_table} WHERE key = %s"
 INSERT_OPERATION = (
     f"INSERT INTO {Operation._meta.db_table} (document_id, version, kind, op, src, seq, author_id, created_at) "
@@ -37,8 +39,19 @@ def load_document(key):
     return None if row is None else Document.from_db(connection.alias, DOCUMENT_FIELDS, row)
 
 
+class OpRow(NamedTuple):
+    """A committed op as the engine handles it."""
+
+    version: int
+    kind: str
+    op: object
+    src: str
+    seq: int | None
+    author_id: int | None = None
+
+
 SELECT_OPS = (
-    f"SELECT version, kind, op, src, seq FROM {Operation._meta.db_table} "
+    f"SELECT version, kind, op, src, seq, author_id FROM {Operation._meta.db_table} "
     "WHERE document_id = {document} AND version >= %s AND version < %s ORDER BY version"
 )
 BY_ID = SELECT_OPS.replace("{document}", "%s")
@@ -50,11 +63,12 @@ def _ops(query, document, start, stop):
         cursor.execute(query, [document, start, MAX_VERSION if stop is None else stop])
         rows = cursor.fetchall()
     # PostgreSQL's driver decodes jsonb itself; SQLite hands back the text.
-    return [(version, kind, json.loads(op) if isinstance(op, str) else op, src, seq) for version, kind, op, src, seq in rows]
+    return [OpRow(version, kind, json.loads(op) if isinstance(op, str) else op, src, seq, author)
+            for version, kind, op, src, seq, author in rows]
 
 
 def ops_between(document_id, start, stop=None):
-    """Committed ops with start <= version < stop, in order, as (version, kind, op, src, seq) rows.
+    """Committed ops with start <= version < stop, in order, as OpRows.
 
     Plain SQL: a submit that raced others reads these on the hot path.
     """
@@ -66,9 +80,12 @@ def ops_for_key(key, start, stop):
     return _ops(BY_KEY, key, start, stop)
 
 
-def version_of(document, src, seq):
-    """The version the op from (src, seq) was committed at, or None."""
-    return Operation.objects.filter(document=document, src=src, seq=seq).values_list("version", flat=True).first()
+def version_of(document, src, seq, author_id):
+    """The version this author's op from (src, seq) was committed at, or None."""
+    return (
+        Operation.objects.filter(document=document, src=src, seq=seq, author_id=author_id)
+        .values_list("version", flat=True).first()
+    )
 
 
 def commit(document, kind, op, src, seq, author, content, type_uri):
@@ -94,7 +111,7 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
 def create(key, data, src, seq, author):
     """A new document at version 1, or None when the key was taken meanwhile."""
     try:
-        return save_new_document(Document(key=key, title=key, content=data, created_by=author), src=src, seq=seq)
+        return Document(key=key, title=key, content=data, created_by=author).save_new(src=src, seq=seq)
     except IntegrityError:
         return None
 
@@ -102,25 +119,26 @@ def create(key, data, src, seq, author):
 def replay(rows):
     """(type, data) after the given ops, starting from nothing."""
     type_uri, data = None, None
-    for _, kind, op, _, _ in rows:
-        if kind == Operation.Kind.CREATE:
-            type_uri, data = op["type"], op["data"]
-        elif kind == Operation.Kind.DELETE:
+    for row in rows:
+        if row.kind == Operation.Kind.CREATE:
+            type_uri, data = row.op["type"], row.op["data"]
+        elif row.kind == Operation.Kind.DELETE:
             type_uri, data = None, None
         else:
-            data = ot.apply(data, op)
+            data = ot.apply(data, row.op)
     return type_uri, data
 
 
 def snapshot_at(document, version):
-    """{v, type, data} of the document after `version` ops."""
+    """{v, type, data} of the document after `version` ops; no data while it does not exist, as ShareDB sends it."""
     if version == document.version:
-        return {"v": version, "type": document.type or None, "data": document.content if document.type else None}
-    type_uri, data = replay(ops_between(document.pk, 0, version))
-    return {"v": version, "type": type_uri, "data": data}
+        type_uri, data = document.type or None, document.content
+    else:
+        type_uri, data = replay(ops_between(document.pk, 0, version))
+    return {"v": version, "type": type_uri, "data": data} if type_uri else {"v": version, "type": None}
 
 
 def version_at_time(document, timestamp_ms):
     """How many ops were committed at or before the time, in ms since the epoch."""
-    moment = datetime.fromtimestamp(timestamp_ms / 1000, tz=timezone.utc)
+    moment = datetime.fromtimestamp(min(timestamp_ms, LATEST_MS) / 1000, tz=timezone.utc)
     return Operation.objects.filter(document=document, created_at__lte=moment).count()

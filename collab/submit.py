@@ -1,4 +1,4 @@
-"""One submission walked through dedup → transform → validate → apply → commit → retry.
+"""One submission walked through rights → dedup → transform → validate → apply → commit → retry.
 
 Synchronous: the engine's committer runs it in the database thread, one
 submission at a time per process. Refusals are CollabErrors with ShareDB's codes.
@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from collab import ot, store
 from collab.errors import CollabError, ErrorCode
-from documents.models import Operation
-from documents.services import create_payload
+from collab.limits import document_fits
+from collab.store import OpRow
+from documents.models import Operation, create_payload
 
 TYPE_NAMES = {ot.URI, ot.NAME}
 
@@ -25,6 +26,14 @@ class Submission:
     create: dict | None = None
     delete: bool = False
 
+    @property
+    def author_id(self):
+        return self.user.pk if self.user is not None and self.user.is_authenticated else None
+
+    def made(self, row):
+        """Whether the committed row is this very op, sent before (by the same author)."""
+        return bool(self.src) and row.src == self.src and row.seq == self.seq and row.author_id == self.author_id
+
 
 @dataclass
 class Outcome:
@@ -37,13 +46,26 @@ def rejected(message):
     return CollabError(ErrorCode.OP_SUBMIT_REJECTED, message)
 
 
+def missing(key):
+    # The same answer whether the document does not exist or the user may not see it.
+    return CollabError(ErrorCode.DOC_DOES_NOT_EXIST, f"document {key!r} does not exist")
+
+
 def row_of(version, kind, op, submission):
-    return (version, kind, op, submission.src, submission.seq)
+    return OpRow(version, kind, op, submission.src, submission.seq, submission.author_id)
 
 
 class SubmitRequest:
-    def __init__(self, submission, policy, max_retries):
-        self.submission, self.policy, self.max_retries = submission, policy, max_retries
+    """Walks one submission through rights → dedup → transform → apply → commit, retrying lost races.
+
+    The right to view is checked before anything about the document is
+    read or sent back; a resent op is recognised only as its own author's;
+    the right to edit is checked for each new op.
+    """
+
+    def __init__(self, submission, policy, settings):
+        self.submission, self.policy = submission, policy
+        self.max_retries, self.max_document_bytes = settings["MAX_SUBMIT_RETRIES"], settings["MAX_DOCUMENT_BYTES"]
 
     def run(self):
         for _ in range(self.max_retries):
@@ -58,8 +80,8 @@ class SubmitRequest:
         document = store.load_document(submission.key)
         if submission.create is not None:
             return self.create(document)
-        if document is None:
-            raise CollabError(ErrorCode.DOC_DOES_NOT_EXIST, f"document {submission.key!r} does not exist")
+        if document is None or not self.policy.can_view(submission.user, document):
+            raise missing(submission.key)
         start = document.version if submission.version is None else submission.version
         if start > document.version:
             raise CollabError(
@@ -72,8 +94,8 @@ class SubmitRequest:
         if len(rows) != document.version - start:
             raise CollabError(ErrorCode.SUBMIT_TRANSFORM_OPS_NOT_FOUND, f"ops {start} to {document.version} are missing from the log")
         for index, row in enumerate(rows):
-            if row[3] == submission.src and row[4] == submission.seq:
-                return Outcome(version=row[0], missed=rows[:index])
+            if submission.made(row):
+                return Outcome(version=row.version, missed=rows[:index])
         if submission.delete:
             return self.delete(document, rows)
         return self.edit(document, rows)
@@ -87,22 +109,30 @@ class SubmitRequest:
             ot.check_normalized(op)
         except ot.InvalidOp as error:
             raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, f"invalid op: {error}") from None
-        for version, kind, committed, *_ in rows:
-            if kind == Operation.Kind.DELETE:
-                raise CollabError(ErrorCode.DOC_WAS_DELETED, f"document was deleted at version {version}")
-            if kind == Operation.Kind.CREATE:
-                raise CollabError(ErrorCode.DOC_ALREADY_CREATED, f"document was created again at version {version}")
-            op = ot.transform(op, committed, "left")
+        for row in rows:
+            if row.kind == Operation.Kind.DELETE:
+                raise CollabError(ErrorCode.DOC_WAS_DELETED, f"document was deleted at version {row.version}")
+            if row.kind == Operation.Kind.CREATE:
+                raise CollabError(ErrorCode.DOC_ALREADY_CREATED, f"document was created again at version {row.version}")
+            op = ot.transform(op, row.op, "left")
         if not document.type:
             raise CollabError(ErrorCode.DOC_DOES_NOT_EXIST, f"document {submission.key!r} has been deleted")
         try:
             content = ot.apply(document.content, op)
         except ot.InvalidOp as error:
             raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, f"op does not fit the document: {error}") from None
+        self.check_size(content)
         head = document.version
         if not store.commit(document, Operation.Kind.EDIT, op, submission.src, submission.seq, self.author(), content, document.type):
             return None
         return Outcome(version=head, missed=rows, committed=row_of(head, Operation.Kind.EDIT, op, submission))
+
+    def check_size(self, content):
+        if not document_fits(content, self.max_document_bytes):
+            raise CollabError(
+                ErrorCode.DOC_TOO_LARGE,
+                f"the document would exceed the limit of {self.max_document_bytes} bytes: split it into several documents",
+            )
 
     def delete(self, document, rows):
         submission = self.submission
@@ -125,9 +155,12 @@ class SubmitRequest:
             data = ot.create(data)
         except ot.InvalidOp as error:
             raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, f"invalid create data: {error}") from None
-        create_op = create_payload(data)
+        self.check_size(data)
+        if document is not None and not self.policy.can_view(submission.user, document):
+            # Creating a taken key must fail; what is behind it is not shown.
+            raise rejected(f"document {submission.key!r} cannot be created: the id is taken")
         if document is not None and document.type:
-            earlier = store.version_of(document, submission.src, submission.seq)
+            earlier = store.version_of(document, submission.src, submission.seq, submission.author_id)
             if earlier is not None:
                 return Outcome(version=earlier, missed=store.ops_between(document.pk, submission.version or 0, earlier))
             raise CollabError(ErrorCode.DOC_ALREADY_CREATED, f"document {submission.key!r} already exists")
@@ -137,14 +170,15 @@ class SubmitRequest:
             created = store.create(submission.key, data, submission.src, submission.seq, self.author())
             if created is None:
                 return None
-            return Outcome(version=0, committed=row_of(0, Operation.Kind.CREATE, create_op, submission))
+            return Outcome(version=0, committed=row_of(0, Operation.Kind.CREATE, create_payload(data), submission))
         if not self.policy.can_manage(submission.user, document):
             raise rejected("only an owner may create this document again")
         head = document.version
+        create_op = create_payload(data)
         if not store.commit(document, Operation.Kind.CREATE, create_op, submission.src, submission.seq, self.author(), data, ot.URI):
             return None
         return Outcome(version=head, committed=row_of(head, Operation.Kind.CREATE, create_op, submission))
 
     def author(self):
         user = self.submission.user
-        return user if user.is_authenticated else None
+        return user if user is not None and user.is_authenticated else None

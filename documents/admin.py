@@ -6,7 +6,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document, DocumentAccess, Operation
-from documents.services import save_new_document
 
 RECENT_OPERATIONS = 20
 OP_PREVIEW_CHARS = 120
@@ -89,7 +88,7 @@ class DocumentAdmin(admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         obj.created_by = obj.created_by or request.user
-        save_new_document(obj)
+        obj.save()
 
 
 @admin.register(Operation)

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +26,29 @@ class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
 
 
+class EngineFieldError(ValueError):
+    """Code tried to write a column that only committed operations may change."""
+
+
+class DocumentQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        raise EngineFieldError(
+            "Documents cannot be bulk-created: each needs its create operation. "
+            "Use Document.objects.create(...) or collab.api.create_document(...) for each."
+        )
+
+
 class Document(models.Model):
-    """The current text of a document; its history is the Operation log."""
+    """The current text of a document; its history is the Operation log.
+
+    `content`, `version`, `type` and `access_revision` belong to the engine:
+    they change only by committing operations (collab.api, the WebSocket),
+    never by save(). A save writes only the other columns that changed since
+    the row was read, so a stale instance cannot undo someone else's rename,
+    and a document saved for the first time logs its create operation.
+    """
+
+    ENGINE_FIELDS = frozenset({"content", "version", "type", "access_revision"})
 
     key = models.CharField(
         _("key"), max_length=MAX_KEY_LENGTH, unique=True, default=generate_key, validators=[validate_key],
@@ -45,6 +66,10 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    access_revision = models.PositiveBigIntegerField(
+        _("access revision"), default=0, editable=False,
+        help_text=_("Goes up whenever roles or visibility change, so that open connections re-check their rights."),
+    )
 
     class Meta:
         db_table = "documents_document"
@@ -52,8 +77,69 @@ class Document(models.Model):
         verbose_name_plural = _("documents")
         ordering = ["-updated_at"]
 
+    objects = DocumentQuerySet.as_manager()
+
     def __str__(self):
         return self.title or self.key
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        document = super().from_db(db, field_names, values)
+        document._remember()
+        return document
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._remember()
+
+    def _remember(self):
+        self._loaded = {f.attname: self.__dict__[f.attname] for f in self._meta.concrete_fields if f.attname in self.__dict__}
+
+    def _changed_fields(self):
+        loaded = getattr(self, "_loaded", {})
+        return {
+            field.name for field in self._meta.concrete_fields
+            if not field.primary_key and field.attname in self.__dict__
+            and (field.attname not in loaded or self.__dict__[field.attname] != loaded[field.attname])
+        }
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if self._state.adding and not kwargs.get("force_update"):
+            return self.save_new(*args, **kwargs)
+        changed = self._changed_fields()
+        wanted = changed if update_fields is None else set(update_fields)
+        engine_owned = wanted & changed & self.ENGINE_FIELDS if update_fields is None else wanted & self.ENGINE_FIELDS
+        if engine_owned:
+            raise EngineFieldError(
+                f"Document.{', '.join(sorted(engine_owned))} changes only by committing operations: use "
+                "collab.api.replace_text(document, text) or collab.api.submit(document, op), not save()."
+            )
+        wanted -= {"updated_at"}
+        if not wanted:
+            return
+        super().save(*args, update_fields=wanted | {"updated_at"}, **kwargs)
+        self._remember()
+
+    def save_new(self, *args, src="", seq=None, **kwargs):
+        """Insert the document at version 1 with its create operation (version 0), in one transaction.
+
+        `src` and `seq` identify the submitting connection when the create came over the wire.
+        """
+        self.type, self.version = TEXT_UNICODE, 1
+        kwargs.pop("force_insert", None)
+        with transaction.atomic(using=router.db_for_write(Document, instance=self)):
+            super().save(*args, force_insert=True, **kwargs)
+            Operation.objects.create(
+                document=self, version=0, kind=Operation.Kind.CREATE,
+                op=create_payload(self.content), src=src, seq=seq, author=self.created_by,
+            )
+        self._remember()
+        return self
+
+
+def create_payload(data):
+    """What a create operation records, as ShareDB sends it: {type, data}."""
+    return {"type": TEXT_UNICODE, "data": data}
 
 
 class Operation(models.Model):

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 from collab.conf import collab_settings
 from documents.models import Document, DocumentAccess
 from documents.permissions import can_edit, can_manage, can_view
-from documents.services import save_new_document
 from frontend.forms import AddPersonForm, TitleForm, VisibilityForm
 
 
@@ -32,7 +31,7 @@ def document_list(request):
     if request.method == "POST":
         form = TitleForm(request.POST)
         if form.is_valid():
-            document = save_new_document(Document(title=form.cleaned_data["title"], created_by=request.user))
+            document = Document.objects.create(title=form.cleaned_data["title"], created_by=request.user)
             return redirect("document-editor", key=document.key)
     else:
         form = TitleForm()

@@ -3,7 +3,6 @@ import itertools
 import pytest
 
 from documents.models import Document
-from documents.services import save_new_document
 from tests.support.daphne import running_daphne, site_env
 from tests.support.live import LiveSite, ShareDBClients
 
@@ -21,7 +20,7 @@ def make_user(django_user_model):
 @pytest.fixture
 def make_document():
     def make(**fields):
-        return save_new_document(Document(**fields))
+        return Document.objects.create(**fields)
     return make
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from collab import store
+from collab.conf import DEFAULTS
 from collab.policy import DocumentPolicy
 from collab.submit import Submission, SubmitRequest
 from documents.models import Document
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def submit(user, key, version, op, src="s1", seq=1):
-    return SubmitRequest(Submission(key=key, version=version, src=src, seq=seq, user=user, op=op), DocumentPolicy(), 5).run()
+    return SubmitRequest(Submission(key=key, version=version, src=src, seq=seq, user=user, op=op), DocumentPolicy(), DEFAULTS).run()
 
 
 def test_an_op_is_transformed_over_what_it_missed(make_user, make_document):

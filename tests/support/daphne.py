@@ -44,9 +44,13 @@ def wait_until_serving(url, process, timeout=20):
     raise TimeoutError(f"daphne did not answer {url} within {timeout}s")
 
 
+class BaseURL(str):
+    """The base URL of a running daphne, which also knows its log file: `log_path`, kept after the server stops."""
+
+
 @contextlib.contextmanager
 def running_daphne(database_url, **extra_env):
-    """Migrate the database, then serve config.asgi on 127.0.0.1; yields the base URL."""
+    """Migrate the database, then serve config.asgi on 127.0.0.1; yields the base URL (a BaseURL)."""
     env = site_env(database_url, **extra_env)
     manage(env, "migrate", "--noinput")
     port = free_port()
@@ -57,7 +61,8 @@ def running_daphne(database_url, **extra_env):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     process.log_path = log.name
-    base = f"http://127.0.0.1:{port}"
+    base = BaseURL(f"http://127.0.0.1:{port}")
+    base.log_path = log.name
     try:
         wait_until_serving(base + "/accounts/login/", process)
         yield base
@@ -69,4 +74,3 @@ def running_daphne(database_url, **extra_env):
             process.kill()
             process.wait()
         log.close()
-        os.unlink(log.name)

@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from documents.models import Document, Visibility
-from documents.services import save_new_document
 
 DEMO_USERNAME = "demo"
 DEMO_DOCUMENT_KEY = "welcome"
@@ -23,8 +22,8 @@ class Command(BaseCommand):
             # Printed once: the password is not stored anywhere readable.
             self.stdout.write(f"Demo login: {DEMO_USERNAME} / {password}")
         if not Document.objects.filter(key=DEMO_DOCUMENT_KEY).exists():
-            save_new_document(Document(
+            Document.objects.create(
                 key=DEMO_DOCUMENT_KEY, title="Welcome", content=DEMO_TEXT,
                 created_by=user, visibility=Visibility.LINK_EDIT,
-            ))
+            )
             self.stdout.write(f"Demo document: /d/{DEMO_DOCUMENT_KEY}/")

@@ -1,0 +1,68 @@
+"""Rights on a document, and telling open connections when they may have changed.
+
+A connection keeps the rights it read for each document it has open and
+checks them on every delivery. Whenever roles or visibility change, or the
+document is deleted, the document's access_revision goes up in the same
+transaction and, once committed, its connections are told to re-read.
+Changes that bypass model signals (QuerySet.update, raw SQL, a custom
+policy's own data) call collab.api.access_changed().
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from collab import broadcast
+from documents.models import Document, DocumentAccess
+
+
+@dataclass(frozen=True)
+class Rights:
+    view: bool = False
+    edit: bool = False
+    exists: bool = False  # False: no such document, so nothing to deliver yet
+    revision: int | None = None  # the document's access_revision they were read at
+
+
+NOTHING = Rights()
+
+
+def rights_of(user, document, policy):
+    if document is None:
+        return NOTHING
+    view = policy.can_view(user, document)
+    return Rights(view=view, edit=view and policy.can_edit(user, document), exists=True, revision=document.access_revision)
+
+
+def notify_after_commit(key):
+    transaction.on_commit(lambda: broadcast.from_sync(broadcast.publish_access, key))
+
+
+def bump(document_id):
+    """Record a change of rights on the document and tell its connections once it is committed."""
+    Document.objects.filter(pk=document_id).update(access_revision=F("access_revision") + 1)
+    key = Document.objects.filter(pk=document_id).values_list("key", flat=True).first()
+    if key is not None:
+        notify_after_commit(key)
+
+
+@receiver(post_save, sender=DocumentAccess, dispatch_uid="collab.access.role_saved")
+@receiver(post_delete, sender=DocumentAccess, dispatch_uid="collab.access.role_deleted")
+def role_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        bump(instance.document_id)
+
+
+@receiver(post_save, sender=Document, dispatch_uid="collab.access.visibility_changed")
+def visibility_changed(sender, instance, created, update_fields=None, raw=False, **kwargs):
+    # Document.save() names the columns it wrote.
+    if not (created or raw) and (update_fields is None or "visibility" in update_fields):
+        bump(instance.pk)
+
+
+@receiver(post_delete, sender=Document, dispatch_uid="collab.access.document_deleted")
+def document_deleted(sender, instance, **kwargs):
+    notify_after_commit(instance.key)

@@ -1,0 +1,72 @@
+"""Messages to every connection that has a document open: ops, presence, rights changes.
+
+One channel-layer group per document carries all three, so a connection
+joins one group per document whether it follows the ops, the presence or
+both. Each consumer decides what it may pass on to its client.
+"""
+
+import asyncio
+import hashlib
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from collab import connection_ids
+from collab.conf import collab_settings
+from collab.protocol import op_message
+
+_server_loop = None
+
+
+def document_group(key):
+    # Group names are limited to 100 ASCII characters; keys may be 128.
+    return "collab.doc." + hashlib.blake2s(key.encode(), digest_size=16).hexdigest()
+
+
+def serving_on(loop):
+    """Remember the event loop the consumers run on, for sends from synchronous code."""
+    global _server_loop
+    _server_loop = loop
+
+
+async def publish_op(key, row):
+    # Others see a masked src; `src` lets the submitting connection recognise its own op.
+    message = op_message(collab_settings()["COLLECTION"], key, row, connection_ids.mask(row.src))
+    await get_channel_layer().group_send(document_group(key), {"type": "collab.op", "key": key, "src": row.src, "message": message})
+
+
+async def publish_presence(key, message):
+    """Relay a presence message (or a request for presence, {"ch", "r": True}) from the connection `message["src"]`."""
+    src = message["src"]
+    event = {"type": "collab.presence", "key": key, "src": src, "message": {**message, "src": connection_ids.mask(src)}}
+    await get_channel_layer().group_send(document_group(key), event)
+
+
+async def publish_access(key, revision=None):
+    """Rights on the document may have changed: each connection re-checks its own.
+
+    With `revision` (the document's access_revision), connections that read
+    their rights at that revision already know them.
+    """
+    await get_channel_layer().group_send(document_group(key), {"type": "collab.access", "key": key, "revision": revision})
+
+
+def from_sync(function, *args):
+    """Run one of the publish_* coroutines from synchronous code, in whatever thread.
+
+    In the server process it is handed to the consumers' event loop (an
+    in-memory channel layer belongs to that loop) without waiting; elsewhere
+    (a management command, a worker) it runs to completion here.
+    """
+    loop = _server_loop
+    if loop is not None and loop.is_running():
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            loop.create_task(function(*args))
+        else:
+            asyncio.run_coroutine_threadsafe(function(*args), loop)
+        return
+    async_to_sync(function)(*args)
