@@ -134,7 +134,7 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
                 raise badly_formed(f"unknown action {message['a'][:20]!r}")
             reply = await getattr(self, handler)(message)
         except LimitExceeded as error:
-            reply = self.error_reply(message, error)
+            reply = self.error_reply(message or error.request, error)
             if not self.limits.strike():
                 logger.warning("collab: closing a connection of %s that kept going over its limits (%s)", self.owner, error.code)
                 await self.send_json(reply)

@@ -29,6 +29,7 @@ class LimitExceeded(CollabError):
     def __init__(self, code, message, close_code=1008):
         super().__init__(code, message)
         self.close_code = close_code
+        self.request = None  # the request it refuses, when known before it was refused
 
 
 def utf8_length_exceeds(text, limit):

@@ -89,13 +89,24 @@ def parse(text, max_bytes):
     if text is None:
         raise badly_formed("messages must be JSON text frames, not binary")
     if utf8_length_exceeds(text, max_bytes):
-        raise message_too_large(max_bytes)
+        error = message_too_large(max_bytes)
+        # Parsed all the same (the server already holds it) so the refusal reaches
+        # the request it answers: an op refused this way is rolled back, not resent.
+        try:
+            error.request = _loads(text)
+        except (ValueError, RecursionError):
+            pass
+        raise error
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int, parse_float=_parse_float)
+        return _loads(text)
     except RecursionError:
         raise badly_formed("message nests too deeply") from None
     except ValueError as error:
         raise badly_formed(f"message is not valid JSON: {error}") from None
+
+
+def _loads(text):
+    return json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int, parse_float=_parse_float)
 
 
 def check(message, text):

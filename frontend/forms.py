@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import Document, Role
+from documents.models import Document, DocumentAccess, Role
 
 
 class TitleForm(forms.ModelForm):
@@ -27,3 +27,13 @@ class AddPersonForm(forms.Form):
         if user is None:
             raise forms.ValidationError(_("No active user is called %(name)s."), params={"name": username})
         return user
+
+
+class RemovePersonForm(forms.Form):
+    remove = forms.ModelChoiceField(queryset=DocumentAccess.objects.none(), error_messages={
+        "invalid_choice": _("That person has no role on this document (any more)."),
+    })
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = document.access.all()

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from collab.conf import collab_settings
 from documents.models import Document, DocumentAccess
 from documents.permissions import can_edit, can_manage, can_view
-from frontend.forms import AddPersonForm, TitleForm, VisibilityForm
+from frontend.forms import AddPersonForm, RemovePersonForm, TitleForm, VisibilityForm
 
 
 def viewable_document(request, key):
@@ -81,7 +81,7 @@ def document_delete(request, key):
 @login_required
 def document_share(request, key):
     document = managed_document(request, key)
-    visibility_form, person_form = VisibilityForm(instance=document), AddPersonForm()
+    visibility_form, person_form, remove_form = VisibilityForm(instance=document), AddPersonForm(), None
     if request.method == "POST":
         if "visibility" in request.POST:
             visibility_form = VisibilityForm(request.POST, instance=document)
@@ -89,8 +89,10 @@ def document_share(request, key):
                 visibility_form.save()
                 return redirect("document-share", key=key)
         elif "remove" in request.POST:
-            DocumentAccess.objects.filter(document=document, pk=request.POST["remove"]).delete()
-            return redirect("document-share", key=key)
+            remove_form = RemovePersonForm(request.POST, document=document)
+            if remove_form.is_valid():
+                remove_form.cleaned_data["remove"].delete()
+                return redirect("document-share", key=key)
         else:
             person_form = AddPersonForm(request.POST)
             if person_form.is_valid():
@@ -100,6 +102,6 @@ def document_share(request, key):
                 )
                 return redirect("document-share", key=key)
     return render(request, "frontend/share.html", {
-        "document": document, "visibility_form": visibility_form, "person_form": person_form,
+        "document": document, "visibility_form": visibility_form, "person_form": person_form, "remove_form": remove_form,
         "access": document.access.select_related("user").order_by("user__username"),
-    })
+    }, status=400 if request.method == "POST" else 200)

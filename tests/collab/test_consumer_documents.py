@@ -3,10 +3,10 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from documents.models import Document, DocumentAccess, Operation, Role, Visibility
+from documents.models import Document, Operation, Role, Visibility
+from tests.collab.messages import URI, create, grant, insert_at, op, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
-URI = "http://sharejs.org/types/text-unicode"
 
 
 @pytest.fixture
@@ -17,30 +17,6 @@ async def alice(make_user):
 @pytest.fixture
 async def bob(make_user):
     return await sync_to_async(make_user)(username="bob")
-
-
-def insert_at(position, text):
-    return [position, text] if position else [text]
-
-
-def op(client, key, v, seq, **body):
-    return {"a": "op", "c": "documents", "d": key, "v": v, "src": client.id, "seq": seq, **body}
-
-
-async def create(client, key, text="", seq=1):
-    reply = await client.request(op(client, key, None, seq, create={"type": URI, "data": text}))
-    assert reply == {"a": "op", "c": "documents", "d": key, "src": client.id, "seq": seq, "v": 0}, reply
-
-
-@sync_to_async
-def stored(key):
-    document = Document.objects.get(key=key)
-    return document.content, document.version, list(document.operations.values_list("version", "kind", "op", "src", "seq"))
-
-
-@sync_to_async
-def grant(key, user, role):
-    DocumentAccess.objects.create(document=Document.objects.get(key=key), user=user, role=role)
 
 
 async def test_fetch_of_a_missing_document(connect, alice):

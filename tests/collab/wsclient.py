@@ -8,9 +8,10 @@ from collab.consumers import CollabConsumer
 
 
 class RawClient:
-    def __init__(self, user):
+    def __init__(self, user, client_address="127.0.0.1"):
         self.communicator = WebsocketCommunicator(CollabConsumer.as_asgi(), "/ws/collab/")
         self.communicator.scope["user"] = user
+        self.communicator.scope["client"] = (client_address, 40000)
 
     async def connect(self):
         connected, _ = await self.communicator.connect()
@@ -34,3 +35,10 @@ class RawClient:
 
     async def close(self):
         await self.communicator.disconnect()
+
+    async def close_code(self, timeout=3):
+        """The code the server closed with; skips messages sent before the close."""
+        while True:
+            output = await self.communicator.receive_output(timeout)
+            if output["type"] == "websocket.close":
+                return output.get("code", 1000)

@@ -73,3 +73,23 @@ def test_sharing_rename_and_delete_are_for_the_owner(owner_client, make_user, ma
     owner_client.force_login(document.created_by)
     owner_client.post(reverse("document-delete", args=[document.key]))
     assert not Document.objects.filter(pk=document.pk).exists()
+
+
+@pytest.mark.parametrize("remove", ["abc", "", "1e9", "99999999999999999999999", "-1"])
+def test_removing_someone_with_bad_form_input_is_a_form_error(owner_client, make_user, make_document, remove):
+    friend = make_user()
+    document = make_document(created_by=owner_client.owner)
+    DocumentAccess.objects.create(document=document, user=friend, role=Role.VIEWER)
+    response = owner_client.post(reverse("document-share", args=[document.key]), {"remove": remove})
+    assert response.status_code == 400
+    assert "That person has no role on this document" in response.content.decode() or "This field is required" in response.content.decode()
+    assert DocumentAccess.objects.filter(document=document).count() == 1
+
+
+def test_an_owner_cannot_remove_a_role_on_another_document(owner_client, make_user, make_document):
+    other = make_document(created_by=make_user())
+    role = DocumentAccess.objects.create(document=other, user=make_user(), role=Role.EDITOR)
+    mine = make_document(created_by=owner_client.owner)
+    response = owner_client.post(reverse("document-share", args=[mine.key]), {"remove": role.pk})
+    assert response.status_code == 400
+    assert DocumentAccess.objects.filter(pk=role.pk).exists()
