@@ -3,20 +3,19 @@
 A connection keeps the rights it read for each document it has open and
 checks them on every delivery. Whenever roles or visibility change, or the
 document is deleted, the document's access_revision goes up in the same
-transaction and, once committed, its connections are told to re-read.
-Changes that bypass model signals (QuerySet.update, raw SQL, a custom
-policy's own data) call collab.api.access_changed().
+transaction and, once committed, its connections are told to re-read
+(collab.receivers connects this to the models' signals). Changes that
+bypass model signals (QuerySet.update, raw SQL, a custom policy's own
+data) call collab.api.access_changed().
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from collab import broadcast
-from documents.models import Document, DocumentAccess
+from documents.models import Document
 
 
 @dataclass(frozen=True)
@@ -47,22 +46,3 @@ def bump(document_id):
     key = Document.objects.filter(pk=document_id).values_list("key", flat=True).first()
     if key is not None:
         notify_after_commit(key)
-
-
-@receiver(post_save, sender=DocumentAccess, dispatch_uid="collab.access.role_saved")
-@receiver(post_delete, sender=DocumentAccess, dispatch_uid="collab.access.role_deleted")
-def role_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        bump(instance.document_id)
-
-
-@receiver(post_save, sender=Document, dispatch_uid="collab.access.visibility_changed")
-def visibility_changed(sender, instance, created, update_fields=None, raw=False, **kwargs):
-    # Document.save() names the columns it wrote.
-    if not (created or raw) and (update_fields is None or "visibility" in update_fields):
-        bump(instance.pk)
-
-
-@receiver(post_delete, sender=Document, dispatch_uid="collab.access.document_deleted")
-def document_deleted(sender, instance, **kwargs):
-    notify_after_commit(instance.key)

@@ -7,4 +7,4 @@ class CollabConfig(AppConfig):
     verbose_name = _("Real-time collaboration")
 
     def ready(self):
-        from collab import access, checks  # noqa: F401  (connects the signal receivers, registers the system checks)
+        from collab import checks, receivers  # noqa: F401  (registers the system checks, connects the receivers)

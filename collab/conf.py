@@ -43,6 +43,13 @@ DEFAULTS = {
     # Refusals under the limits above a connection may collect (one more back
     # each second) before it is closed with 1008 (or 1009 for sizes).
     "LIMIT_STRIKES": 20,
+    # Seconds between looks at the database for what other processes committed
+    # (with the in-memory channel layer only; with Redis they publish themselves).
+    # None: never look.
+    "WATCH_INTERVAL": 0.5,
+    # A snapshot of the text is kept every this many versions, so reading any
+    # old version replays at most this many ops.
+    "MILESTONE_INTERVAL": 500,
     # Attempts at committing one op when other processes keep winning the race.
     "MAX_SUBMIT_RETRIES": 10,
 }

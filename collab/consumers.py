@@ -22,6 +22,7 @@ from collab.errors import CollabError, ErrorCode
 from collab.limits import ConnectionLimits, LimitExceeded
 from collab.presence_handlers import PresenceHandlers
 from collab.protocol import badly_formed
+from collab.watcher import watcher
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
         self.counted = None
         await self.presence_leave_all()
         for key in self.watching:
+            watcher.untrack(key)
             await self.channel_layer.group_discard(broadcast.document_group(key), self.channel_name)
 
     async def dispatch(self, message):
@@ -177,11 +179,13 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
     async def watch(self, key):
         if key not in self.watching:
             self.watching.add(key)
+            watcher.track(key)
             await self.channel_layer.group_add(broadcast.document_group(key), self.channel_name)
 
     async def unwatch_if_idle(self, key):
         if key in self.watching and key not in self.subscribed and key not in self.presence_keys:
             self.watching.discard(key)
+            watcher.untrack(key)
             await self.channel_layer.group_discard(broadcast.document_group(key), self.channel_name)
 
     # Rights, checked on every delivery

@@ -14,6 +14,7 @@ from django.db import close_old_connections, transaction
 from collab.broadcast import publish_op
 from collab.conf import collab_settings, permission_policy
 from collab.submit import SubmitRequest
+from collab.watcher import watcher
 
 
 class GroupCommitter:
@@ -68,7 +69,7 @@ class GroupCommitter:
         """Publish the committed ops in commit order, then answer each submitter."""
         for (request, future), result in zip(batch, results, strict=True):
             if not isinstance(result, BaseException) and result.committed is not None:
-                await publish_op(request.submission.key, result.committed)
+                await publish_committed(request.submission.key, result.committed)
             if future.done():  # the submitter went away (its socket closed) meanwhile
                 continue
             if isinstance(result, BaseException):
@@ -91,10 +92,15 @@ def commit_batch(requests):
     return results
 
 
+async def publish_committed(key, row):
+    await publish_op(key, row)
+    watcher.note_published(key, row.version)
+
+
 committer = GroupCommitter()
 
 
-async def submit(submission):
+async def submit(submission, policy=None):
     """Commit the submission (or find it committed before) and publish it; returns the Outcome."""
-    request = SubmitRequest(submission, permission_policy(), collab_settings())
+    request = SubmitRequest(submission, policy or permission_policy(), collab_settings())
     return await committer.submit(request)

@@ -11,8 +11,9 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 
-from collab import ot
-from documents.models import Document, Operation, now_ms
+from collab import ot, signals
+from collab.conf import collab_settings
+from documents.models import Document, Milestone, Operation, now_ms
 
 MAX_VERSION = 2**63 - 1
 # The last millisecond datetime can hold: later timestamps mean "now".
@@ -25,6 +26,7 @@ INSERT_OPERATION = (
     f"INSERT INTO {Operation._meta.db_table} (document_id, version, kind, op, src, seq, author_id, created_at) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
+INSERT_MILESTONE = f"INSERT INTO {Milestone._meta.db_table} (document_id, version, type, content) VALUES (%s, %s, %s, %s)"
 MOVE_DOCUMENT = (
     f"UPDATE {Document._meta.db_table} SET content = %s, type = %s, version = %s, updated_at = %s "
     "WHERE id = %s AND version = %s"
@@ -80,6 +82,32 @@ def ops_for_key(key, start, stop):
     return _ops(BY_KEY, key, start, stop)
 
 
+def heads_if_changed(keys, data_version):
+    """(data version, {key: (version, access revision)} of the documents, or None when nothing changed).
+
+    On SQLite, PRAGMA data_version moves only when another connection
+    commits: unchanged, the heads are not read at all.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA data_version")
+            now = cursor.fetchone()[0]
+        if now == data_version:
+            return now, None
+    else:
+        now = None
+    heads = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key, version, access_revision FROM {Document._meta.db_table} WHERE key IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            heads.update({key: (version, revision) for key, version, revision in cursor.fetchall()})
+    return now, heads
+
+
 def version_of(document, src, seq, author_id):
     """The version this author's op from (src, seq) was committed at, or None."""
     return (
@@ -102,10 +130,24 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
             cursor.execute(MOVE_DOCUMENT, [content, type_uri, head + 1, now, document.pk, head])
             if cursor.rowcount != 1:
                 raise IntegrityError("the document moved on")
+            if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0:
+                cursor.execute(INSERT_MILESTONE, [document.pk, head + 1, type_uri, content])
     except IntegrityError:
         return False
     document.version, document.content, document.type = head + 1, content, type_uri
+    signal_after_commit(document.key, OpRow(head, kind, op, src, seq, author.pk if author else None), author)
     return True
+
+
+def signal_after_commit(key, row, user):
+    def send():
+        signals.operation_committed.send(Document, key=key, version=row.version, kind=row.kind, op=row.op, user=user)
+        if row.kind == Operation.Kind.CREATE:
+            signals.document_created.send(Document, key=key, user=user)
+        elif row.kind == Operation.Kind.DELETE:
+            signals.document_deleted.send(Document, key=key, user=user)
+
+    transaction.on_commit(send)
 
 
 def create(key, data, src, seq, author):
@@ -116,9 +158,8 @@ def create(key, data, src, seq, author):
         return None
 
 
-def replay(rows):
-    """(type, data) after the given ops, starting from nothing."""
-    type_uri, data = None, None
+def replay(rows, type_uri=None, data=None):
+    """(type, data) after the given ops, starting from nothing or from (type_uri, data)."""
     for row in rows:
         if row.kind == Operation.Kind.CREATE:
             type_uri, data = row.op["type"], row.op["data"]
@@ -134,8 +175,23 @@ def snapshot_at(document, version):
     if version == document.version:
         type_uri, data = document.type or None, document.content
     else:
-        type_uri, data = replay(ops_between(document.pk, 0, version))
+        type_uri, data = replay_from_milestone(document.pk, version)
     return {"v": version, "type": type_uri, "data": data} if type_uri else {"v": version, "type": None}
+
+
+SELECT_MILESTONE = (
+    f"SELECT version, type, content FROM {Milestone._meta.db_table} "
+    "WHERE document_id = %s AND version <= %s ORDER BY version DESC LIMIT 1"
+)
+
+
+def replay_from_milestone(document_id, version):
+    """(type or None, text) after `version` ops: the nearest milestone at or below it, then the ops since."""
+    with connection.cursor() as cursor:
+        cursor.execute(SELECT_MILESTONE, [document_id, version])
+        milestone = cursor.fetchone()
+    start, type_uri, data = milestone if milestone else (0, None, None)
+    return replay(ops_between(document_id, start, version), type_uri or None, data)
 
 
 def version_at_time(document, timestamp_ms):

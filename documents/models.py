@@ -180,6 +180,27 @@ class Operation(models.Model):
         return f"{self.document_id} v{self.version} {self.kind}"
 
 
+class Milestone(models.Model):
+    """The text after `version` ops, kept every COLLAB["MILESTONE_INTERVAL"] versions,
+    so reading an old version replays at most that many ops."""
+
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="milestones")
+    version = models.PositiveBigIntegerField(_("version"))
+    type = models.CharField(_("OT type"), max_length=100, blank=True)
+    content = models.TextField(_("content"), blank=True)
+
+    class Meta:
+        db_table = "documents_milestone"
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "version"], name="documents_milestone_unique_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} at v{self.version}"
+
+
 class DocumentAccess(models.Model):
     document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="access")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="document_access")

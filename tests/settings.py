@@ -5,3 +5,6 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-" + "x" * 40)
 
 from config.settings import *  # noqa: E402,F403
+
+# Users are made by the hundred in tests: a deliberately slow hash would be most of the run.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -134,3 +134,24 @@ async def test_others_see_masked_connection_ids_that_cannot_be_adopted(connect, 
     seen = (await editor.receive())["src"]
     assert seen != owner.id
     assert (await editor.request({"a": "hs", "id": seen}))["id"] == editor.id
+
+
+async def test_a_role_removed_by_another_process_takes_effect_within_a_second(connect, cast):
+    """Another process's signals reach nobody here (in-memory layer): its commit is noticed instead."""
+    import threading
+
+    from django.db import connection
+
+    viewer = await connect(cast["viewer"])
+    await viewer.request({"a": "s", "c": "documents", "d": "secret"})
+
+    def elsewhere():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM documents_access WHERE user_id = %s", [cast["viewer"].pk])
+            cursor.execute("UPDATE documents_document SET access_revision = access_revision + 1 WHERE key = 'secret'")
+        connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert (await viewer.receive(timeout=1.5))["error"]["code"] == "ERR_SNAPSHOT_READS_REJECTED"
