@@ -3,12 +3,12 @@
 The corpus (tests/live/badinput.py) goes out from a viewer and a stranger of
 one document, and malformed ops, creates and deletes from its owner. Each
 message is followed by a ping, so the next {"a":"pp"} marks the end of its
-answer. A message must get either valid strict JSON (an error reply with
-{code, message}, small: no echo of the request) and then the pong, or a close
-with 1007, 1008 or 1009; after a close the sender reconnects and goes on.
-Never 1011, a dropped TCP connection or silence; no op may be acknowledged,
-the stranger never sees the document's text, the server logs no traceback and
-the database ends as it began.
+answer. A message must get valid strict JSON (an error reply with a code and
+a message, and small: no echo of the request) and then the pong, or a close
+with 1007, 1008 or 1009, after which the sender reconnects and goes on. Never
+1011, a dropped TCP connection or silence; no op may be acknowledged, the
+stranger never sees the document's text, the server logs no traceback and no
+ERROR, and the database ends as it began.
 
 Every violation is collected, then reported together, grouped by kind. The
 seed is random per run and printed; BAD_INPUT_SEED=<seed> replays one.
@@ -20,6 +20,7 @@ import os
 import random
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from tests.live import badinput
@@ -27,14 +28,18 @@ from tests.support.rawsocket import Closed, RawWebSocket
 
 SEED = int(os.environ.get("BAD_INPUT_SEED") or random.SystemRandom().randrange(2**32))
 MIN_MESSAGES = 1000
-POOL = 4  # connections per sender
+# Each sender's attacks go over POOL connections at once, each at most PACE attacks
+# (twice as many messages, with the pings) a second: well under the server's
+# per-connection rate limits, so that the attacks are judged, not their pace.
+# Running them side by side also overlaps the second daphne takes to notice a crashed consumer.
+POOL = 4
+PACE = 40
 REPLY_TIMEOUT = 10  # seconds: an answer slower than this counts as silence
 POLICY_CLOSES = {1007, 1008, 1009}  # invalid UTF-8, policy (rate limits), too big
 PING = {"a": "pp"}
-ERROR_REPLY_LIMIT = 4096  # bytes: enough for the fields that identify a request, not for an echo of it
+ERROR_REPLY_LIMIT = 4096  # bytes: room for the fields that identify a request, not for an echo of it
 TABLES = ("documents_document", "documents_operation", "documents_access")
-EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception)\b.*)$", re.MULTILINE)
-ERROR_LINE = re.compile(r"^.*\bERROR\b.*$", re.MULTILINE)
+ERROR_LINE = re.compile(r"^.*\bERROR\b\s*(([^:]*).*)$", re.MULTILINE)  # groups: the message, its part before a colon
 
 
 @dataclass
@@ -46,71 +51,67 @@ class Exchange:
     ended: object = None  # None when the pong came; else the Closed, or "timeout"
 
 
-class Connections:
-    """POOL WebSockets per sender, used in turn and reopened after the server closes one.
-
-    Taking turns keeps each connection far below the server's per-connection
-    rate limits, so that the attacks are judged, not the pace they come at.
-    """
-
-    def __init__(self, site, cookies):
-        self.site, self.cookies, self.open, self.turns = site, cookies, {}, collections.Counter()
-
-    def take(self, sender):
-        """(slot, WebSocket): the sender's next connection."""
-        slot = (sender, self.turns[sender] % POOL)
-        self.turns[sender] += 1
-        if slot not in self.open:
-            ws = RawWebSocket(self.site.ws_url, origin=self.site.base, cookie=self.cookies[sender], timeout=REPLY_TIMEOUT)
-            init = ws.receive_json()
-            assert init.get("a") == "init", f"the server greeted {sender} with {init}"
-            self.open[slot] = ws
-        return slot, self.open[slot]
-
-    def drop(self, slot):
-        self.open.pop(slot).close()
-
-    def close(self):
-        for slot in list(self.open):
-            self.drop(slot)
+def connect(site, cookie):
+    ws = RawWebSocket(site.ws_url, origin=site.base, cookie=cookie, timeout=REPLY_TIMEOUT)
+    init = ws.receive_json()
+    assert init.get("a") == "init", f"the server greeted a connection with {init}"
+    return ws
 
 
-class ServerLog:
-    """The daphne log, read on from where the last read stopped."""
-
-    def __init__(self, path):
-        self.path, self.offset = path, os.path.getsize(path)
-
-    def read_new(self):
-        with open(self.path, "rb") as log:
-            log.seek(self.offset)
-            text = log.read()
-        self.offset += len(text)
-        return text.decode("utf-8", "replace")
+def is_push(message):
+    """Presence relayed from, or asked for by, the sender's other connections: not an answer to anything sent here."""
+    return isinstance(message, dict) and message.get("a") in ("p", "pr") and "error" not in message
 
 
 def exchange(ws, attack):
+    """Send the attack and a ping; collect what comes back until the ping's pong, a close or the timeout."""
     ws.send_frame(attack.opcode, attack.payload)
     ws.send_json(PING)
-    result, received = Exchange(), 0
+    result, answered = Exchange(), False
     try:
         while True:
             try:
                 message = ws.receive_json()
             except ValueError as error:
                 result.problems.append(str(error)[:200])
-                received += 1
+                answered = True
                 continue
-            # A ping's own pong comes first; the pong that ends the exchange is the next one.
-            if message == PING and (attack.action != "pp" or received):
+            # A ping's own pong is its first answer; the pong that ends the exchange comes after it.
+            if message == PING and (attack.action != "pp" or answered):
                 return result
             result.replies.append(message)
-            received += 1
+            answered = answered or not is_push(message)
     except Closed as closed:
         result.ended = closed
     except TimeoutError:
         result.ended = "timeout"
     return result
+
+
+def lanes(attacks):
+    """The attacks as (corpus index, attack), split over each sender's POOL connections in turn."""
+    split, turns = collections.defaultdict(list), collections.Counter()
+    for index, attack in enumerate(attacks):
+        split[attack.sender, turns[attack.sender] % POOL].append((index, attack))
+        turns[attack.sender] += 1
+    return split.values()
+
+
+def run_lane(site, cookie, lane):
+    """One connection's attacks, in order and paced, reconnecting after a close; (index, attack, Exchange) each."""
+    ws, results, due = None, [], time.monotonic()
+    for index, attack in lane:
+        time.sleep(max(0, due - time.monotonic()))
+        due = time.monotonic() + 1 / PACE
+        ws = ws or connect(site, cookie)
+        result = exchange(ws, attack)
+        results.append((index, attack, result))
+        if result.ended is not None:
+            ws.close()
+            ws = None
+    if ws:
+        ws.close()
+    return results
 
 
 def routing_ids(value):
@@ -121,6 +122,8 @@ def routing_ids(value):
 
 
 def judge_reply(attack, reply, ctx):
+    if not isinstance(reply, dict):
+        return [("reply is not a JSON object", str(reply)[:200])]
     found = []
     if "error" in reply:
         error = reply["error"]
@@ -143,7 +146,7 @@ def judge(attack, result, ctx):
     found = [("reply is not strict JSON", problem) for problem in result.problems]
     for reply in result.replies:
         found += judge_reply(attack, reply, ctx)
-    errors = [reply for reply in result.replies if "error" in reply]
+    errors = [reply for reply in result.replies if isinstance(reply, dict) and "error" in reply]
     ended = result.ended
     if ended == "timeout":
         found.append((f"no answer within {REPLY_TIMEOUT} s", ""))
@@ -154,7 +157,9 @@ def judge(attack, result, ctx):
     elif isinstance(ended, Closed):
         if attack.expect == "accepted":
             found.append(("valid message answered with a close", str(ended.code)))
-    elif not result.replies and not result.problems and attack.action not in ("p", "pr"):
+    elif result.problems:
+        pass  # already a violation; what the unreadable reply said is unknown
+    elif all(map(is_push, result.replies)) and attack.action not in ("p", "pr"):
         # The server answers everything but a presence it relays and a presence request.
         found.append(("no reply before the next ping's pong", ""))
     elif attack.expect == "refused" and not errors:
@@ -164,12 +169,30 @@ def judge(attack, result, ctx):
     return found
 
 
+def exceptions_in(text):
+    """The exception line ending each traceback in the text: the first line after it that is not indented."""
+    lines = text.splitlines()
+    return [
+        next((line for line in lines[start + 1:] if line and not line.startswith(" ")), "(cut off)")
+        for start, first in enumerate(lines) if first.startswith("Traceback (most recent call last)")
+    ]
+
+
 def log_violations(text):
-    """Tracebacks and ERROR lines in the server's log, as (kind, detail)."""
-    if "Traceback" in text:
-        exceptions = EXCEPTION_LINE.findall(text) or ["(no exception line)"]
-        return [(f"server logged a traceback: {exceptions[-1].split(':')[0]}", exceptions[-1][:200])]
-    return [("server logged an ERROR", line[:200]) for line in ERROR_LINE.findall(text)]
+    """Tracebacks (by their exception) and ERROR lines in the server's log, as (kind, detail)."""
+    found = [(f"server logged ERROR: {source[:60]}", line[:200]) for line, source in ERROR_LINE.findall(text)]
+    found += [(f"server logged a traceback: {line.split(':')[0]}", line[:200]) for line in exceptions_in(text)]
+    return found
+
+
+def log_size(site):
+    return os.path.getsize(site.base.log_path)
+
+
+def log_since(site, offset):
+    with open(site.base.log_path, "rb") as log:
+        log.seek(offset)
+        return log.read().decode("utf-8", "replace")
 
 
 def table_rows(site):
@@ -204,34 +227,29 @@ def grant_viewer(site, key, username):
     site.query("INSERT INTO documents_access (document_id, user_id, role) VALUES (?, ?, 'viewer')", document, user_id)
 
 
-def run_corpus(site, cookies, ctx, attacks):
-    """Send every attack; returns (violations as (attack, kind, detail), how many ended in a policy close)."""
-    connections, log = Connections(site, cookies), ServerLog(site.base.log_path)
-    violations, policy_closes = [], 0
-    try:
-        for attack in attacks:
-            slot, ws = connections.take(attack.sender)
-            result = exchange(ws, attack)
-            found = judge(attack, result, ctx) + log_violations(log.read_new())
-            violations += [(attack, kind, detail) for kind, detail in found]
-            if result.ended is not None:
-                connections.drop(slot)
-                policy_closes += isinstance(result.ended, Closed) and result.ended.code in POLICY_CLOSES
-    finally:
-        connections.close()
-    time.sleep(1.5)  # daphne reports a crashed consumer within a second
-    violations += [(None, kind, detail) for kind, detail in log_violations(log.read_new())]
-    return violations, policy_closes
+def run_corpus(site, cookies, attacks):
+    """Every attack's (index, attack, Exchange), in corpus order."""
+    with ThreadPoolExecutor(max_workers=3 * POOL) as pool:
+        futures = [pool.submit(run_lane, site, cookies[lane[0][1].sender], lane) for lane in lanes(attacks)]
+        return sorted((result for future in futures for result in future.result()), key=lambda result: result[0])
+
+
+def describe(attack):
+    return f"[{attack.sender}] {attack.label}: {attack.payload[:120]!r}" if attack else "(the whole run)"
 
 
 def report(violations, count):
+    """The violations by kind, most frequent first, each with its first example; then the first 20."""
     kinds = collections.Counter(kind for _, kind, _ in violations)
+    first = {}
+    for attack, kind, detail in violations:
+        first.setdefault(kind, (attack, detail))
     lines = [f"seed {SEED} (BAD_INPUT_SEED={SEED} replays it): {len(violations)} violations in {count} messages"]
-    lines += [f"  {number:5d} x {kind}" for kind, number in kinds.most_common()]
+    for kind, number in kinds.most_common():
+        attack, detail = first[kind]
+        lines.append(f"  {number:5d} x {kind}\n          e.g. {describe(attack)} {detail[:120]}")
     lines.append("the first 20:")
-    for attack, kind, detail in violations[:20]:
-        sent = f"[{attack.sender}] {attack.label}: {attack.payload[:120]!r}" if attack else "after the corpus"
-        lines.append(f"  {sent}\n      -> {kind} {detail}")
+    lines += [f"  {describe(attack)}\n      -> {kind} {detail}" for attack, kind, detail in violations[:20]]
     return "\n".join(lines)
 
 
@@ -245,12 +263,15 @@ def test_hostile_messages_are_answered_and_change_nothing(site, user, key):
     attacks = badinput.corpus(SEED, ctx)
     assert len(attacks) >= MIN_MESSAGES
 
-    before = table_rows(site)
-    violations, policy_closes = run_corpus(site, cookies, ctx, attacks)
-    violations += [(None, kind, detail) for kind, detail in database_changes(before, table_rows(site))]
-    if policy_closes > len(attacks) / 2:
-        violations.append((None, "more than half of the corpus ended in a policy close", f"{policy_closes} of {len(attacks)}"))
+    before, log_start = table_rows(site), log_size(site)
+    results = run_corpus(site, cookies, attacks)
+    violations = [(attack, kind, detail) for _, attack, result in results for kind, detail in judge(attack, result, ctx)]
+    time.sleep(1.5)  # daphne reports a crashed consumer within a second
+    whole_run = log_violations(log_since(site, log_start)) + database_changes(before, table_rows(site))
+    closes = sum(isinstance(result.ended, Closed) and result.ended.code in POLICY_CLOSES for _, _, result in results)
+    if closes > len(attacks) / 2:
+        whole_run.append(("more than half of the corpus ended in a policy close", f"{closes} of {len(attacks)}"))
+    violations += [(None, kind, detail) for kind, detail in whole_run]
 
-    print(f"{len(attacks)} messages, {policy_closes} policy closes, {len(violations)} violations, "
-          f"{time.monotonic() - started:.1f} s")
+    print(f"{len(attacks)} messages, {closes} policy closes, {len(violations)} violations, {time.monotonic() - started:.1f} s")
     assert not violations, report(violations, len(attacks))
