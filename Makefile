@@ -28,9 +28,11 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_demo
 
+# daphne's message limit is twice COLLAB["MAX_MESSAGE_BYTES"] (1 MiB), so a client
+# going over that gets the server's clear error rather than a closed socket.
 run: migrate
 	@echo "Serving on http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 2097152 config.asgi:application
 
 node-modules:
 	@command -v npm >/dev/null || scripts/apt-install nodejs npm

@@ -18,6 +18,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from collab.routing import websocket_urlpatterns  # noqa: E402
+from collab.transport import patch_daphne  # noqa: E402
+
+patch_daphne()
 
 application = ProtocolTypeRouter(
     {

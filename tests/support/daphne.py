@@ -12,6 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# As `make run` starts it: twice COLLAB's message limit, so a client going over gets the server's clear error.
+DAPHNE_OPTIONS = ["--websocket-max-message-size", "2097152"]
 
 
 def free_port():
@@ -57,7 +59,7 @@ def running_daphne(database_url, **extra_env):
     # The server's log goes to a file: a pipe nobody reads would fill and stall it.
     log = tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [str(BIN / "daphne"), "-v", "1", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        [str(BIN / "daphne"), "-v", "1", "-b", "127.0.0.1", "-p", str(port), *DAPHNE_OPTIONS, "config.asgi:application"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     process.log_path = log.name

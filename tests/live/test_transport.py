@@ -1,0 +1,41 @@
+"""What reaches daphne's WebSocket layer before the consumer: sizes, encodings, and others' sockets."""
+
+import pytest
+
+from tests.support.rawsocket import TEXT, Closed, RawWebSocket
+
+
+def connect(site, username):
+    ws = RawWebSocket(site.ws_url, origin=site.base, cookie=site.login(username))
+    assert ws.receive_json()["a"] == "init"
+    return ws
+
+
+def test_a_message_over_daphnes_limit_gets_a_1009_close_not_a_dropped_connection(site, user):
+    ws = connect(site, user())
+    ws.send_text('{"a": "pp", "x": "' + "€" * 800_000 + '"}')  # 2.4 MB, over daphne's 2 MiB
+    with pytest.raises(Closed) as closed:
+        ws.receive()
+    assert closed.value.code == 1009
+
+
+def test_text_that_is_not_utf8_gets_a_1007_close(site, user):
+    ws = connect(site, user())
+    ws.send_frame(TEXT, b'{"a": "pp", "x": "\xff"}')
+    with pytest.raises(Closed) as closed:
+        ws.receive()
+    assert closed.value.code == 1007
+
+
+def test_a_lone_surrogate_in_someones_presence_closes_nobodys_socket(site, user, clients, key):
+    name = user()
+    clients.share(["owner"], name, key, text="hello")
+    clients("presenceSubscribe", name="owner", id=key)
+    mallory = connect(site, name)
+    reply = mallory.request('{"a": "p", "ch": "documents.' + key + '", "id": "x", "pv": 0, "p": {"start": 0, "end": 0, "n": "\\ud800"}}')
+    assert reply["error"]["code"] == "ERR_MESSAGE_BADLY_FORMED"
+    assert mallory.request({"a": "pp"}) == {"a": "pp"}
+    assert clients("state", name="owner", id=key)["data"] == "hello"
+    assert clients("errors", name="owner") == []
+    clients("submitAndWait", name="owner", id=key, op=[5, "!"])  # the owner's socket still works
+    assert site.document(key)[0] == "hello!"
