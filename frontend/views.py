@@ -53,6 +53,9 @@ def document_editor(request, key):
         "canEdit": can_edit(request.user, document),
         "userName": request.user.get_full_name() or request.user.get_username(),
         "cspNonce": request.csp_nonce,
+        # The editor refuses an edit the server would refuse, instead of sending it.
+        "maxMessageBytes": settings["MAX_MESSAGE_BYTES"],
+        "maxDocumentBytes": settings["MAX_DOCUMENT_BYTES"],
     }
     return render(request, "frontend/editor.html", {
         "document": document, "config": config, "can_manage": can_manage(request.user, document),
