@@ -54,17 +54,21 @@ function state(document) {
 
 const commands = {
   async open({ name, url, origin, cookie }) {
-    const client = { url, origin, cookie, docs: new Set(), errors: [], acksToDrop: 0, presences: {} };
+    const client = { url, origin, cookie, docs: new Set(), errors: [], acks: [], acksToDrop: 0, presences: {} };
     client.connection = new ShareDB.Connection(openSocket(client));
     client.connection.on('error', (error) => client.errors.push({ code: error.code, message: error.message }));
     client.connection.on('receive', (request) => {
       const message = request.data;
+      const isAck = message.a === 'op' && message.src === client.connection.id && message.error === undefined && !('op' in message) && !message.create && !message.del;
+      if (!isAck) return;
       // Simulate a lost ack: the op committed, the socket dies before its ack arrives.
-      if (client.acksToDrop > 0 && message.a === 'op' && message.src === client.connection.id && message.error === undefined && !('op' in message) && !message.create && !message.del) {
+      if (client.acksToDrop > 0) {
         client.acksToDrop -= 1;
         request.data = null;
         client.connection.socket.close();
+        return;
       }
+      client.acks.push({ src: message.src, seq: message.seq, v: message.v });
     });
     clients[name] = client;
     await waitFor(client.connection, 'state', () => client.connection.state === 'connected');
@@ -124,8 +128,10 @@ const commands = {
     await waitFor(connection, 'state', () => connection.state === 'disconnected');
     return { state: connection.state };
   },
-  async reconnect({ name }) {
+  // To the same server, or with `url` to another (its server died).
+  async reconnect({ name, url }) {
     const client = clients[name];
+    if (url) client.url = url;
     client.connection.bindToSocket(openSocket(client));
     await waitFor(client.connection, 'state', () => client.connection.state === 'connected');
     return { id: client.connection.id };
@@ -159,6 +165,16 @@ const commands = {
   },
   async errors({ name }) {
     return clients[name].errors;
+  },
+  // Every acknowledgement this client received: {src, seq, v}.
+  async acks({ name }) {
+    return clients[name].acks;
+  },
+  // Resolves once the server is gone: the socket closed.
+  async waitDisconnected({ name }) {
+    const connection = clients[name].connection;
+    await waitFor(connection, 'state', () => connection.state !== 'connected');
+    return { state: connection.state };
   },
   async close({ name }) {
     clients[name].connection.close();

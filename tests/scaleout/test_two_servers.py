@@ -6,38 +6,11 @@ for each version (the loser retries) and each forwards the other's ops.
 
 import random
 
-import pytest
-
-from tests.support.daphne import running_daphne, site_env
-from tests.support.live import LiveSite, ShareDBClients
-from tests.support.services import postgres_server, redis_server
-
-SECRET = {"SECRET_KEY": "scale-out-tests-only-" + "s" * 40}  # one key, so a session works on both
+from tests.support.live import ShareDBClients
 
 
-class PostgresSite(LiveSite):
-    def query(self, sql, *params):
-        import psycopg
-
-        with psycopg.connect(self.database_url) as connection:
-            return connection.execute(sql.replace("?", "%s"), params).fetchall()
-
-
-@pytest.fixture(scope="module")
-def two_servers():
-    with postgres_server() as database_url, redis_server() as redis_url:
-        env = {"REDIS_URL": redis_url, **SECRET}
-        with running_daphne(database_url, **env) as first, running_daphne(database_url, **env) as second:
-            sites = []
-            for base in (first, second):
-                site = PostgresSite(base, None, site_env(database_url, **env))
-                site.database_url = database_url
-                sites.append(site)
-            yield sites
-
-
-def test_clients_on_two_servers_converge(two_servers):
-    first, second = two_servers
+def test_clients_on_two_servers_converge(servers):
+    (_, first), (_, second) = servers(2)
     first.create_user("scale")
     clients = ShareDBClients(first)
     try:

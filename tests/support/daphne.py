@@ -50,29 +50,49 @@ class BaseURL(str):
     """The base URL of a running daphne, which also knows its log file: `log_path`, kept after the server stops."""
 
 
+class DaphneServer:
+    """One daphne process serving config.asgi on a fixed port, which a test may kill and start again."""
+
+    def __init__(self, env, port=None):
+        self.env, self.port = env, port or free_port()
+        self.base = BaseURL(f"http://127.0.0.1:{self.port}")
+        # The server's log goes to a file: a pipe nobody reads would fill and stall it.
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False)
+        self.base.log_path = self.log.name
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [str(BIN / "daphne"), "-v", "1", "-b", "127.0.0.1", "-p", str(self.port), *DAPHNE_OPTIONS, "config.asgi:application"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+        )
+        self.process.log_path = self.log.name
+        wait_until_serving(self.base + "/accounts/login/", self.process)
+        return self
+
+    def kill(self):
+        """SIGKILL: no shutdown, no flushing, as a crash or an OOM kill."""
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
 @contextlib.contextmanager
 def running_daphne(database_url, **extra_env):
     """Migrate the database, then serve config.asgi on 127.0.0.1; yields the base URL (a BaseURL)."""
     env = site_env(database_url, **extra_env)
     manage(env, "migrate", "--noinput")
-    port = free_port()
-    # The server's log goes to a file: a pipe nobody reads would fill and stall it.
-    log = tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False)
-    process = subprocess.Popen(
-        [str(BIN / "daphne"), "-v", "1", "-b", "127.0.0.1", "-p", str(port), *DAPHNE_OPTIONS, "config.asgi:application"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-    )
-    process.log_path = log.name
-    base = BaseURL(f"http://127.0.0.1:{port}")
-    base.log_path = log.name
+    server = DaphneServer(env).start()
     try:
-        wait_until_serving(base + "/accounts/login/", process)
-        yield base
+        yield server.base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server.stop()
+        server.log.close()
