@@ -58,7 +58,7 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/load.sqlite3"
         # As deployed: DEBUG off (Django would otherwise record every query).
-        production = {"DEBUG": "0", "SECRET_KEY": "load-benchmark-only-" + "k" * 40}
+        production = {"DEBUG": "0", "SECRET_KEY": "load-benchmark-only-" + "k" * 40, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
         with running_daphne(url, **production) as base:
             site = LiveSite(base, Path(folder) / "load.sqlite3", site_env(url, **production))
             site.create_user("load")

@@ -27,10 +27,11 @@ DEFAULTS = {
     # The largest document, as the UTF-8 bytes of its text encoded as a JSON
     # string: its snapshot must fit in one message, with room for the envelope.
     "MAX_DOCUMENT_BYTES": MIB - 64 * 1024,
-    # Per connection: messages a second, and how many may come at once.
+    # Per user (anonymous visitors: per address), over all their connections to
+    # one server process: messages a second, and how many may come at once.
     "MESSAGES_PER_SECOND": 100,
     "MESSAGE_BURST": 400,
-    # Per connection: ops a second, and how many may come at once.
+    # The same for ops.
     "OPS_PER_SECOND": 40,
     "OPS_BURST": 200,
     # Documents one bulk request (bf, bs, bu) may name.
@@ -40,8 +41,9 @@ DEFAULTS = {
     # Open connections per signed-in user (anonymous visitors: per client
     # address), in each server process.
     "MAX_CONNECTIONS_PER_USER": 20,
-    # Refusals under the limits above a connection may collect (one more back
-    # each second) before it is closed with 1008 (or 1009 for sizes).
+    # Refusals under the limits above a user may collect (one more back each
+    # second) before the connection is closed with 1008 (1009 for sizes), and
+    # new ones are refused until one is back.
     "LIMIT_STRIKES": 20,
     # Seconds between looks at the database for what other processes committed
     # (with the in-memory channel layer only; with Redis they publish themselves).
@@ -50,6 +52,9 @@ DEFAULTS = {
     # A snapshot of the text is kept every this many versions, so reading any
     # old version replays at most this many ops.
     "MILESTONE_INTERVAL": 500,
+    # Seconds a client closed that way is refused at the handshake, by its
+    # session (or address, without one), before any database work.
+    "LIMIT_BAN_SECONDS": 10,
     # Attempts at committing one op when other processes keep winning the race.
     "MAX_SUBMIT_RETRIES": 10,
 }

@@ -9,7 +9,6 @@ it last read, checked on every delivery and re-read when they change.
 
 import asyncio
 import logging
-from collections import Counter
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -19,15 +18,16 @@ from collab.access import NOTHING
 from collab.conf import collab_settings, permission_policy
 from collab.document_handlers import DocumentHandlers
 from collab.errors import CollabError, ErrorCode
-from collab.limits import ConnectionLimits, LimitExceeded
+from collab.guard import bars, client_key
+from collab.limits import LimitExceeded, Quotas
 from collab.presence_handlers import PresenceHandlers
 from collab.protocol import badly_formed
 from collab.watcher import watcher
 
 logger = logging.getLogger(__name__)
 
-# Open connections in this process, per user (anonymous visitors: per address).
-open_connections = Counter()
+# Rates and connections of everyone connected to this process, per user (anonymous visitors: per address).
+quotas = Quotas()
 
 
 class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer):
@@ -65,7 +65,6 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
         session = self.scope.get("session")
         self.owner = connection_ids.owner_of(self.user, getattr(session, "session_key", None))
         self.src = connection_ids.issue(self.owner)
-        self.limits = ConnectionLimits(self.settings)
         self.closing = False
         self.watching = set()  # documents whose group this connection is in
         self.rights = {}  # document key -> Rights last read
@@ -79,23 +78,23 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
 
     async def count_connection(self):
         client = self.scope.get("client") or ("?",)
-        counted = self.owner if self.user.is_authenticated else f"anonymous@{client[0]}"
-        limit = self.settings["MAX_CONNECTIONS_PER_USER"]
-        if open_connections[counted] >= limit:
+        holder = self.owner if self.user.is_authenticated else f"anonymous@{client[0]}"
+        try:
+            self.limits = quotas.open(holder, self.settings)
+        except LimitExceeded as refusal:
             self.closing = True
-            await self.send_json({"error": {"code": ErrorCode.LIMIT_EXCEEDED, "message": f"more than {limit} connections at once: close some tabs"}})
+            if refusal.code == ErrorCode.RATE_LIMITED:  # struck out: the next attempts stop at the guard
+                bars.bar(client_key(self.scope), self.settings["LIMIT_BAN_SECONDS"])
+            await self.send_json({"error": refusal.as_wire()})
             await self.close(code=1008)
             return False
-        open_connections[counted] += 1
-        self.counted = counted
+        self.counted = holder
         return True
 
     async def disconnect(self, code):
         if self.counted is None:
             return
-        open_connections[self.counted] -= 1
-        if not open_connections[self.counted]:
-            del open_connections[self.counted]
+        quotas.close(self.counted)
         self.counted = None
         await self.presence_leave_all()
         for key in self.watching:
@@ -139,6 +138,7 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
             reply = self.error_reply(message or error.request, error)
             if not self.limits.strike():
                 logger.warning("collab: closing a connection of %s that kept going over its limits (%s)", self.owner, error.code)
+                bars.bar(client_key(self.scope), self.settings["LIMIT_BAN_SECONDS"])
                 await self.send_json(reply)
                 self.closing = True
                 await self.close(code=error.close_code)

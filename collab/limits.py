@@ -13,14 +13,25 @@ class TokenBucket:
         self.rate, self.burst, self.clock = rate, burst, clock
         self.tokens, self.updated = float(burst), clock()
 
-    def take(self):
+    def refill(self):
         now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
+
+    def take(self):
+        self.refill()
         if self.tokens >= 1:
             self.tokens -= 1
             return True
         return False
+
+    def full(self):
+        self.refill()
+        return self.tokens >= self.burst
+
+    def empty(self):
+        self.refill()
+        return self.tokens < 1
 
 
 class LimitExceeded(CollabError):
@@ -57,13 +68,18 @@ def message_too_large(size_limit):
     )
 
 
-class ConnectionLimits:
-    """The rate limits of one connection, and the strikes it collects by going over them."""
+class Quota:
+    """What one user (or anonymous address) may still do in this process, shared by all their connections.
+
+    Shared, so that opening more connections, or reconnecting, buys no
+    more: a flooding client is held to one user's rate however it connects.
+    """
 
     def __init__(self, settings, clock=time.monotonic):
         self.messages = TokenBucket(settings["MESSAGES_PER_SECOND"], settings["MESSAGE_BURST"], clock)
         self.ops = TokenBucket(settings["OPS_PER_SECOND"], settings["OPS_BURST"], clock)
         self.strikes = TokenBucket(1, settings["LIMIT_STRIKES"], clock)
+        self.connections = 0
 
     def message(self):
         if not self.messages.take():
@@ -74,5 +90,35 @@ class ConnectionLimits:
             raise LimitExceeded(ErrorCode.RATE_LIMITED, "too many ops: slow down")
 
     def strike(self):
-        """Count a refusal; False once the connection has collected too many and must be closed."""
+        """Count a refusal; False once too many have been collected and the connection must be closed."""
         return self.strikes.take()
+
+    def idle(self):
+        return self.connections == 0 and all(bucket.full() for bucket in (self.messages, self.ops, self.strikes))
+
+
+class Quotas:
+    """The Quota of everyone connected to this process, by who they are."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock, self.held = clock, {}
+
+    def open(self, holder, settings):
+        """The holder's Quota for one more connection, or LimitExceeded saying why not."""
+        quota = self.held.get(holder)
+        if quota is None:
+            quota = self.held[holder] = Quota(settings, self.clock)
+        limit = settings["MAX_CONNECTIONS_PER_USER"]
+        if quota.connections >= limit:
+            raise LimitExceeded(ErrorCode.LIMIT_EXCEEDED, f"more than {limit} connections at once: close some tabs")
+        if quota.strikes.empty():
+            raise LimitExceeded(ErrorCode.RATE_LIMITED, "too many requests refused: wait a few seconds before connecting again")
+        quota.connections += 1
+        return quota
+
+    def close(self, holder):
+        quota = self.held[holder]
+        quota.connections -= 1
+        # The quotas of people gone and rested are forgotten; the others keep what they owe.
+        for idle in [name for name, held in self.held.items() if held.idle()]:
+            del self.held[idle]

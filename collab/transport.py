@@ -1,5 +1,13 @@
-"""How daphne's WebSocket protocol ends connections: two fixes, applied at start-up.
+"""How daphne's WebSocket protocol reads from and ends connections: fixes applied at start-up.
 
+- Backpressure: daphne reads every frame a client sends and queues it for
+  the application without bound, so one client flooding its socket costs
+  the server memory and the reactor's time before any limit can refuse it.
+  Past QUEUE_LIMIT waiting messages, reading from that socket pauses until
+  the application has caught up: TCP slows the sender, not everyone else.
+- The application closes a connection that goes over its limits with 1008
+  or 1009 (autobahn refuses both from applications), and nothing more is
+  read from it.
 - autobahn drops the TCP connection when a client sends a frame that is not
   valid UTF-8 or a message over daphne's size limit: the client sees no
   close code, and a ShareDB client reconnects and sends the same message
@@ -15,20 +23,53 @@ daphne imports the ASGI application before it builds its WebSocket
 factory, so calling this from the application's module is early enough.
 """
 
+QUEUE_LIMIT = 64  # messages read but not yet handled, per connection
+RESUME_CHECK_SECONDS = 0.005
+LIMIT_CLOSE_CODES = {1008, 1009}
+
 
 def patch_daphne():
     try:
         from daphne import server, ws_protocol
+        from twisted.internet import reactor
     except ImportError:  # another ASGI server: its own rules apply
         return
     if getattr(server.WebSocketFactory, "patched_by_collab", False):
         return
 
     class WebSocketProtocol(ws_protocol.WebSocketProtocol):
+        reading_paused = False
+
+        def onMessage(self, payload, isBinary):
+            super().onMessage(payload, isBinary)
+            if not self.reading_paused and self.application_queue.qsize() >= QUEUE_LIMIT:
+                self.reading_paused = True
+                self.transport.pauseProducing()
+                reactor.callLater(RESUME_CHECK_SECONDS, self.resume_when_caught_up)
+
+        def resume_when_caught_up(self):
+            if self.muted or self.state == self.STATE_CLOSED:
+                return
+            if self.application_queue.qsize() > QUEUE_LIMIT // 2:
+                reactor.callLater(RESUME_CHECK_SECONDS, self.resume_when_caught_up)
+                return
+            self.reading_paused = False
+            self.transport.resumeProducing()
+
         def serverSend(self, content, binary=False):
             if self.state in (self.STATE_CLOSING, self.STATE_CLOSED):
                 return
             super().serverSend(content, binary)
+
+        def serverClose(self, code=None):
+            if code not in LIMIT_CLOSE_CODES:
+                super().serverClose(code)
+                return
+            # autobahn lets applications close with 1000 or 3000-4999 only (it raised, and
+            # daphne closed with 1011); 1008 and 1009 are the codes RFC 6455 names for this.
+            self.muted = True
+            self.transport.pauseProducing()
+            self.sendCloseFrame(code=code, isReply=False)
 
     class WebSocketFactory(server.WebSocketFactory):
         patched_by_collab = True

@@ -6,6 +6,14 @@ from documents.models import Document, DocumentAccess, Role
 from tests.collab.wsclient import RawClient
 
 
+@pytest.fixture(autouse=True)
+def fresh_quotas():
+    """Users get the same ids in every test: their rates must not carry over from one to the next."""
+    from collab.consumers import quotas
+
+    quotas.held.clear()
+
+
 @pytest.fixture
 async def connect():
     clients = []

@@ -163,3 +163,18 @@ async def test_presence_keeps_only_the_fields_the_server_can_bound(connect, cast
     await viewer.request({"a": "p", "ch": "documents.secret", "id": "c", "pv": 0, "p": value, "v": 1})
     relayed = await owner.receive()
     assert relayed["p"] == {"start": 15, "end": 0, "user": {"id": str(cast["viewer"].pk), "name": "viewer"}}
+
+
+async def test_more_connections_buy_no_more_rate_and_a_struck_out_user_must_wait(connect, cast, settings):
+    settings.COLLAB = {"MESSAGES_PER_SECOND": 1, "MESSAGE_BURST": 4, "LIMIT_STRIKES": 2}
+    first, second = await connect(cast["viewer"]), await connect(cast["viewer"])
+    assert [await client.request({"a": "pp"}) for client in (first, second, first, second)] == [{"a": "pp"}] * 4
+    assert (await second.request({"a": "pp"}))["error"]["code"] == "ERR_RATE_LIMITED"
+    await first.send({"a": "pp"})
+    await first.send({"a": "pp"})
+    assert await first.close_code() == 1008
+    late = RawClient(cast["viewer"])
+    assert await late.communicator.connect()
+    assert (await late.receive())["error"]["code"] == "ERR_RATE_LIMITED"
+    assert await late.close_code() == 1008
+    await still_answers(await connect(cast["editor"]))

@@ -39,3 +39,15 @@ def test_a_lone_surrogate_in_someones_presence_closes_nobodys_socket(site, user,
     assert clients("errors", name="owner") == []
     clients("submitAndWait", name="owner", id=key, op=[5, "!"])  # the owner's socket still works
     assert site.document(key)[0] == "hello!"
+
+
+def test_a_client_over_its_rate_gets_errors_then_a_1008_close(site, user):
+    ws = connect(site, user())
+    for _ in range(500):  # the default burst is 400 messages
+        ws.send_json({"a": "pp"})
+    codes = []
+    with pytest.raises(Closed) as closed:
+        while True:
+            codes.append(ws.receive_json().get("error", {}).get("code"))
+    assert closed.value.code == 1008
+    assert 400 <= codes.count(None) < 450 and set(codes) == {None, "ERR_RATE_LIMITED"}  # a few refill meanwhile
