@@ -90,35 +90,43 @@ def diff_op(old, new):
     return ot.normalize(op)
 
 
-def _current(key, user):
+def _base(key, user, version):
+    """(text, version) an edit starts from: the current ones, or those at `version`."""
     document = store.load_document(key)
     if document is None or not document.type or not _policy(user).can_view(user, document):
         raise CollabError(ErrorCode.DOC_DOES_NOT_EXIST, f"document {key!r} does not exist")
-    return document
+    if version is None or version == document.version:
+        return document.content, document.version
+    snapshot = reads.snapshot(user, key, version, None, _policy(user))
+    if snapshot["type"] is None:
+        raise CollabError(ErrorCode.DOC_DOES_NOT_EXIST, f"document {key!r} did not exist at version {version}")
+    return snapshot["data"], version
 
 
-def replace_text(document_or_key, text, *, user=None):
+def replace_text(document_or_key, text, *, user=None, version=None):
     """Make the document's text `text` with the smallest op, so everyone's carets stay put; the version it applied to.
 
-    Someone typing meanwhile is kept: the op is transformed over their edits.
-    None when the text was already `text`.
+    With `version`, `text` was made from the text at that version (a form
+    loaded then): the change is computed against it and transformed over
+    what others committed since, so their typing is kept. None when there
+    was nothing to change.
     """
     _not_in_event_loop("replace_text")
     key = _key(document_or_key)
-    current = _current(key, user)
-    op = diff_op(current.content, text)
+    base_text, base_version = _base(key, user, version)
+    op = diff_op(base_text, text)
     if not op:
         return None
-    return _commit(Submission(key=key, version=current.version, src="", seq=None, user=user, op=op)).version
+    return _commit(Submission(key=key, version=base_version, src="", seq=None, user=user, op=op)).version
 
 
-async def areplace_text(document_or_key, text, *, user=None):
+async def areplace_text(document_or_key, text, *, user=None, version=None):
     key = _key(document_or_key)
-    current = await sync_to_async(_current)(key, user)
-    op = diff_op(current.content, text)
+    base_text, base_version = await sync_to_async(_base)(key, user, version)
+    op = diff_op(base_text, text)
     if not op:
         return None
-    return await asubmit(key, op, user=user, version=current.version)
+    return await asubmit(key, op, user=user, version=base_version)
 
 
 def text_at(document_or_key, *, version=None, timestamp=None, user=None):

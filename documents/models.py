@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models, router, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +82,9 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title or self.key
+
+    def get_absolute_url(self):
+        return reverse("document-editor", args=[self.key])
 
     @classmethod
     def from_db(cls, db, field_names, values):

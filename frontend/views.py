@@ -1,19 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from collab.conf import collab_settings
+from collab.conf import collab_settings, permission_policy
+from collab.presence import identity
 from documents.models import Document, DocumentAccess
-from documents.permissions import can_edit, can_manage, can_view
 from frontend.forms import AddPersonForm, RemovePersonForm, TitleForm, VisibilityForm
 
 
+class SignInFirst(Exception):
+    """An anonymous visitor asked for a page that signing in might open."""
+
+
 def viewable_document(request, key):
-    document = get_object_or_404(Document, key=key)
-    if not can_view(request.user, document):
+    """The document if COLLAB["PERMISSION_POLICY"] lets this user view it, as on the socket."""
+    document = Document.objects.filter(key=key).first()
+    if document is None or not permission_policy().can_view(request.user, document):
+        if not request.user.is_authenticated:
+            raise SignInFirst
         # The same answer as a missing key: a private document's existence is not disclosed.
         raise Http404
     return document
@@ -21,7 +29,7 @@ def viewable_document(request, key):
 
 def managed_document(request, key):
     document = viewable_document(request, key)
-    if not can_manage(request.user, document):
+    if not permission_policy().can_manage(request.user, document):
         raise Http404
     return document
 
@@ -30,6 +38,8 @@ def managed_document(request, key):
 def document_list(request):
     if request.method == "POST":
         form = TitleForm(request.POST)
+        if not permission_policy().can_create(request.user):
+            raise Http404
         if form.is_valid():
             document = Document.objects.create(title=form.cleaned_data["title"], created_by=request.user)
             return redirect("document-editor", key=document.key)
@@ -42,23 +52,25 @@ def document_list(request):
     return render(request, "frontend/document_list.html", {"documents": documents, "form": form})
 
 
-@login_required
 def document_editor(request, key):
-    document = viewable_document(request, key)
-    settings = collab_settings()
+    try:
+        document = viewable_document(request, key)
+    except SignInFirst:
+        return redirect_to_login(request.get_full_path())
+    policy, settings = permission_policy(), collab_settings()
     config = {
         "key": document.key,
         "collection": settings["COLLECTION"],
         "websocketPath": "/" + settings["ROUTE"],
-        "canEdit": can_edit(request.user, document),
-        "userName": request.user.get_full_name() or request.user.get_username(),
+        "canEdit": policy.can_edit(request.user, document),
+        "userName": identity(request.user)["name"],
         "cspNonce": request.csp_nonce,
         # The editor refuses an edit the server would refuse, instead of sending it.
         "maxMessageBytes": settings["MAX_MESSAGE_BYTES"],
         "maxDocumentBytes": settings["MAX_DOCUMENT_BYTES"],
     }
     return render(request, "frontend/editor.html", {
-        "document": document, "config": config, "can_manage": can_manage(request.user, document),
+        "document": document, "config": config, "can_manage": policy.can_manage(request.user, document),
     })
 
 

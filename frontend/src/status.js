@@ -1,18 +1,51 @@
-// The connection state and the number of edits not yet acknowledged, always on screen.
-export function watchStatus(connection, doc, element) {
+// The status line: the connection's state and, when not connected, why; how
+// many edits wait for the server; and the latest message about an edit or the
+// document, shown for a while next to it.
+
+const LABELS = {
+  connecting: 'connecting',
+  connected: 'connected',
+  reconnecting: 'reconnecting',
+  offline: 'offline',
+  refused: 'refused',
+  'rate-limited': 'rate-limited',
+  'too-large': 'too large',
+};
+const MESSAGE_SECONDS = 30;
+
+export function statusLine(stateElement) {
+  const messageElement = Object.assign(document.createElement('span'), { id: 'editor-message', className: 'editor-message', hidden: true });
+  messageElement.setAttribute('role', 'status');
+  stateElement.after(messageElement);
+  let connection = { state: 'connecting', reason: '' };
+  let waiting = 0;
+  let timer = null;
+
   const render = () => {
-    const waiting = doc.pendingOps.length + (doc.inflightOp ? 1 : 0);
-    let state = connection.state === 'connected' ? 'connected' : 'reconnecting';
-    if (typeof navigator !== 'undefined' && navigator.onLine === false) state = 'offline';
-    element.dataset.state = state;
-    element.textContent = waiting ? `${state} · ${waiting} edit${waiting === 1 ? '' : 's'} waiting` : state;
+    stateElement.dataset.state = connection.state;
+    const parts = [connection.reason ? `${LABELS[connection.state]}: ${connection.reason}` : LABELS[connection.state]];
+    if (waiting) parts.push(`${waiting} edit${waiting === 1 ? '' : 's'} waiting`);
+    stateElement.textContent = parts.join(' · ');
   };
-  connection.on('state', render);
-  doc.on('op', render);
-  doc.on('no write pending', render);
-  window.addEventListener('online', render);
-  window.addEventListener('offline', render);
-  setInterval(render, 500);
   render();
-  return render;
+
+  return {
+    connection(next) {
+      connection = next;
+      render();
+    },
+    waiting(count) {
+      if (count === waiting) return;
+      waiting = count;
+      render();
+    },
+    message(text) {
+      clearTimeout(timer);
+      messageElement.textContent = text;
+      messageElement.hidden = false;
+      timer = setTimeout(() => {
+        messageElement.hidden = true;
+      }, MESSAGE_SECONDS * 1000);
+    },
+  };
 }

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.pages import new_shared_document, open_editor
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 # Without these, Chromium keeps calling hosts this machine cannot reach.
@@ -55,3 +57,16 @@ def signed_in(request, chromium, site):
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}-{username}.png"))
     for _, page in pages:
         page.context.close()
+
+
+@pytest.fixture
+def two_people(site, signed_in, user):
+    """(Alice's page, Bob's page, key): her new document open in both browsers, both editors focused."""
+    def open_both(role="editor"):
+        alice, bob = user(), user()
+        alice_page, bob_page = signed_in(alice), signed_in(bob)
+        key = new_shared_document(site, alice_page, bob, role)
+        open_editor(alice_page, site, key).click()
+        open_editor(bob_page, site, key).click()
+        return alice_page, bob_page, key
+    return open_both

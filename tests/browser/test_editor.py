@@ -1,65 +1,8 @@
 """Two people in two browsers co-edit one document in the real editor."""
 
-import re
-import time
-
-import pytest
 from playwright.sync_api import expect
 
-
-def open_editor(page, site, key):
-    page.goto(f"{site.base}/d/{key}/")
-    page.wait_for_selector("body[data-ready=true]")
-    expect(page.locator("#connection-status")).to_have_attribute("data-state", "connected")
-    return page.locator(".cm-content")
-
-
-def editor_text(page):
-    return page.evaluate("window.collab.view.state.doc.toString()")
-
-
-def wait_until(page, expression, expected, timeout=10):
-    """Poll from here: wait_for_function would need eval, which the page's CSP forbids."""
-    deadline = time.monotonic() + timeout
-    while (value := page.evaluate(expression)) != expected:
-        assert time.monotonic() < deadline, f"{expression} is {value!r}, not {expected!r}"
-        page.wait_for_timeout(50)
-
-
-def wait_for_text(page, expected):
-    wait_until(page, "window.collab.view.state.doc.toString()", expected)
-
-
-def wait_until_sent(page):
-    wait_until(page, "window.collab.doc.hasWritePending()", False)
-
-
-def new_shared_document(site, page, other, role="editor"):
-    """Create a document from the list page and give `other` a role on it; its key."""
-    page.goto(site.base + "/")
-    page.fill("input[name=title]", "Shared notes")
-    page.click("form.new-document button")
-    page.wait_for_url(re.compile(r"/d/[A-Za-z0-9]+/$"))
-    key = page.url.rstrip("/").rsplit("/", 1)[1]
-    page.goto(f"{site.base}/d/{key}/share/")
-    page.fill("input[name=username]", other)
-    page.select_option("select[name=role]", role)
-    page.click("text=Add person")
-    expect(page.locator("li", has_text=other)).to_be_visible()
-    return key
-
-
-@pytest.fixture
-def two_people(site, signed_in, user):
-    """(Alice's page, Bob's page, key): her new document open in both browsers, both editors focused."""
-    def open_both(role="editor"):
-        alice, bob = user(), user()
-        alice_page, bob_page = signed_in(alice), signed_in(bob)
-        key = new_shared_document(site, alice_page, bob, role)
-        open_editor(alice_page, site, key).click()
-        open_editor(bob_page, site, key).click()
-        return alice_page, bob_page, key
-    return open_both
+from tests.browser.pages import editor_text, user_name, wait_for_text, wait_until, wait_until_sent
 
 
 def test_two_people_type_concurrently_and_converge(site, two_people):
@@ -78,7 +21,7 @@ def test_two_people_type_concurrently_and_converge(site, two_people):
 
 def test_a_remote_caret_shows_the_other_persons_name(site, two_people):
     alice_page, bob_page, key = two_people()
-    alice = alice_page.evaluate("JSON.parse(document.getElementById('editor-config').textContent).userName")
+    alice = user_name(alice_page)
     alice_page.keyboard.type("hello")
     expect(bob_page.locator(".remote-caret-name", has_text=alice)).to_be_visible()
     expect(bob_page.locator("#present li", has_text=alice)).to_be_visible()

@@ -93,3 +93,26 @@ def test_an_owner_cannot_remove_a_role_on_another_document(owner_client, make_us
     response = owner_client.post(reverse("document-share", args=[mine.key]), {"remove": role.pk})
     assert response.status_code == 400
     assert DocumentAccess.objects.filter(pk=role.pk).exists()
+
+
+def test_the_pages_follow_the_permission_policy_setting(client, make_user, make_document, settings):
+    owner, other = make_user(), make_user()
+    document = make_document(created_by=owner)
+    editor_url = reverse("document-editor", args=[document.key])
+    client.force_login(other)
+    assert client.get(editor_url).status_code == 404
+    settings.COLLAB = {"PERMISSION_POLICY": "tests.frontend.policies.EveryoneEdits"}
+    response = client.get(editor_url)
+    assert response.status_code == 200 and response.context["config"]["canEdit"] is True
+
+
+def test_anonymous_visitors_see_link_documents_when_the_setting_allows(client, make_user, make_document, settings):
+    document = make_document(created_by=make_user(), visibility=Visibility.LINK_VIEW)
+    editor_url = reverse("document-editor", args=[document.key])
+    assert client.get(editor_url).status_code == 302  # to sign in
+    settings.COLLAB = {"ANONYMOUS": "view"}
+    response = client.get(editor_url)
+    assert response.status_code == 200
+    assert (response.context["config"]["canEdit"], response.context["config"]["userName"]) == (False, "Anonymous")
+    private = make_document(created_by=make_user())
+    assert client.get(reverse("document-editor", args=[private.key])).status_code == 302
