@@ -139,6 +139,15 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
     return True
 
 
+def set_head(document_id, type_uri, content, version):
+    """Put the document at a head rebuilt from its log (collab_repair): the one write outside commit()."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Document._meta.db_table} SET type = %s, content = %s, version = %s WHERE id = %s",
+            [type_uri, content, version, document_id],
+        )
+
+
 def signal_after_commit(key, row, user):
     def send():
         signals.operation_committed.send(Document, key=key, version=row.version, kind=row.kind, op=row.op, user=user)
