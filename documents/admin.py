@@ -96,6 +96,9 @@ class DocumentForm(forms.ModelForm):
 
     def clean_text(self):
         text = self.cleaned_data["text"]
+        if "\r" not in (self.instance.content or ""):
+            # Browsers post a textarea's line breaks as CRLF; the text had none.
+            text = text.replace("\r\n", "\n")
         limit = collab_settings()["MAX_DOCUMENT_BYTES"]
         if not document_fits(text, limit):
             raise forms.ValidationError(_("The text is over the limit of %(limit)s bytes."), params={"limit": limit})

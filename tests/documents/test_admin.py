@@ -168,3 +168,11 @@ def test_the_change_page_links_to_the_site(admin_client, make_document):
     view_on_site = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Document).pk, document.pk])
     assert view_on_site in page
     assert admin_client.get(view_on_site).url.endswith(document.get_absolute_url())
+
+
+def test_line_breaks_posted_as_crlf_by_browsers_are_not_a_change(admin_client, make_document):
+    document = make_document(content="one\ntwo\n")
+    data = change_form_data(document, text="one\r\ntwo\r\n")
+    admin_client.post(reverse("admin:documents_document_change", args=[document.pk]), data)
+    document.refresh_from_db()
+    assert (document.content, document.version) == ("one\ntwo\n", 1)
