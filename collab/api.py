@@ -65,6 +65,14 @@ def _commit(submission):
     return outcome
 
 
+def _tidy(op):
+    """The op in canonical form (the socket requires it; Python callers need not bother)."""
+    try:
+        return ot.normalize(op)
+    except ot.InvalidOp as error:
+        raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, f"invalid op: {error}") from None
+
+
 def submit(document_or_key, op, *, user=None, version=None):
     """Commit a text-unicode op made against `version` (default: the current one); returns the version it applied to.
 
@@ -72,11 +80,11 @@ def submit(document_or_key, op, *, user=None, version=None):
     over everything committed since.
     """
     _not_in_event_loop("submit")
-    return _commit(Submission(key=_key(document_or_key), version=version, src="", seq=None, user=user, op=op)).version
+    return _commit(Submission(key=_key(document_or_key), version=version, src="", seq=None, user=user, op=_tidy(op))).version
 
 
 async def asubmit(document_or_key, op, *, user=None, version=None):
-    submission = Submission(key=_key(document_or_key), version=version, src="", seq=None, user=user, op=op)
+    submission = Submission(key=_key(document_or_key), version=version, src="", seq=None, user=user, op=_tidy(op))
     return (await engine.submit(submission, _policy(user))).version
 
 

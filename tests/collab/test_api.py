@@ -81,11 +81,16 @@ def test_with_a_user_the_permission_policy_decides(doc, make_user):
 
 
 def test_a_bad_op_is_refused_and_nothing_is_stored(doc):
-    for bad in ([99, "x"], [{"d": 50}], ["a", "b"], "x"):
+    for bad in ([99, "x"], [{"d": 50}], [1.5, "x"], [{"i": "x"}], "x"):
         with pytest.raises(CollabError):
             api.submit(doc, bad)
     doc.refresh_from_db()
     assert (doc.content, doc.version) == ("hello world", 1)
+
+
+def test_ops_are_normalised_for_python_callers(doc):
+    api.submit(doc, [0, "a", "b", 5, ""])
+    assert Operation.objects.get(document=doc, version=1).op == ["ab"]
 
 
 async def test_the_sync_calls_say_what_to_use_in_async_code(doc):
