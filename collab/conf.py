@@ -19,6 +19,9 @@ DEFAULTS = {
     "ANONYMOUS": None,
     # Dotted path to the class answering can_view / can_edit / can_manage / can_create.
     "PERMISSION_POLICY": "collab.policy.DocumentPolicy",
+    # Dotted path to a function user -> name shown to others; None: the full name,
+    # else the username field, else str(user).
+    "DISPLAY_NAME": None,
     # The largest WebSocket message either way, in UTF-8 bytes. daphne refuses
     # bigger ones itself (--websocket-max-message-size, 1 MiB by default, both
     # ways): run it with at least this, better twice this, so that a client

@@ -13,7 +13,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from collab import broadcast, connection_ids, protocol, reads, store
+from collab import broadcast, connection_ids, metrics, protocol, reads, store
 from collab.access import NOTHING
 from collab.conf import collab_settings, permission_policy
 from collab.document_handlers import DocumentHandlers
@@ -25,6 +25,10 @@ from collab.protocol import badly_formed
 from collab.watcher import watcher
 
 logger = logging.getLogger(__name__)
+# One line per refusal (rights or limits), as key=value pairs for log search.
+refusals = logging.getLogger("collab.refusals")
+REFUSALS = {ErrorCode.OP_SUBMIT_REJECTED, ErrorCode.SNAPSHOT_READS_REJECTED, ErrorCode.RATE_LIMITED,
+            ErrorCode.LIMIT_EXCEEDED, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.DOC_TOO_LARGE}
 
 # Rates and connections of everyone connected to this process, per user (anonymous visitors: per address).
 quotas = Quotas()
@@ -89,6 +93,7 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
             await self.close(code=1008)
             return False
         self.counted = holder
+        metrics.connections.inc()
         return True
 
     async def disconnect(self, code):
@@ -96,6 +101,8 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
             return
         quotas.close(self.counted)
         self.counted = None
+        metrics.connections.dec()
+        metrics.subscriptions.dec(len(self.subscribed))
         await self.presence_leave_all()
         for key in self.watching:
             watcher.untrack(key)
@@ -136,6 +143,7 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
             reply = await getattr(self, handler)(message)
         except LimitExceeded as error:
             reply = self.error_reply(message or error.request, error)
+            metrics.limit_refusals.labels(error.code).inc()
             if not self.limits.strike():
                 logger.warning("collab: closing a connection of %s that kept going over its limits (%s)", self.owner, error.code)
                 bars.bar(client_key(self.scope), self.settings["LIMIT_BAN_SECONDS"])
@@ -152,7 +160,11 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
             await self.send_json(reply)
 
     def error_reply(self, message, error):
-        return {**protocol.echo(message, self.settings["MAX_BULK_DOCUMENTS"]), "error": error.as_wire()}
+        reply = {**protocol.echo(message, self.settings["MAX_BULK_DOCUMENTS"]), "error": error.as_wire()}
+        metrics.errors.labels(error.code).inc()
+        if error.code in REFUSALS:
+            refusals.info("refused code=%s owner=%s action=%s document=%s", error.code, self.owner, reply.get("a"), reply.get("d"))
+        return reply
 
     # Requests
 
@@ -217,6 +229,7 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
         if key in self.subscribed:
             code, reason = (ErrorCode.DOC_WAS_DELETED, "was deleted") if deleted else (ErrorCode.SNAPSHOT_READS_REJECTED, "may no longer be viewed by you")
             self.subscribed.discard(key)
+            metrics.subscriptions.dec()
             await self.send_json({"a": "op", "c": self.settings["COLLECTION"], "d": key,
                                   "error": {"code": code, "message": f"document {key!r} {reason}"}})
         if key in self.presence_keys:

@@ -8,7 +8,7 @@ the database, and re-reads the rights when told they may have changed.
 
 from channels.db import database_sync_to_async
 
-from collab import connection_ids, engine, protocol, reads, store
+from collab import connection_ids, engine, metrics, protocol, reads, store
 from collab.errors import CollabError, ErrorCode
 from collab.protocol import badly_formed, field
 from collab.submit import Submission
@@ -59,8 +59,9 @@ class DocumentHandlers:
         self.remember_rights(key, result.rights)
         await self.send_rows(key, result.rows)
         self.next_version[key] = result.head
-        if subscribe:
+        if subscribe and key not in self.subscribed:
             self.subscribed.add(key)
+            metrics.subscriptions.inc()
         reply = {"a": message["a"], "c": message["c"], "d": key}
         if result.snapshot is not None:
             reply["data"] = result.snapshot
@@ -69,6 +70,7 @@ class DocumentHandlers:
     async def unsubscribe(self, key):
         if key in self.subscribed:
             self.subscribed.discard(key)
+            metrics.subscriptions.dec()
             await self.unwatch_if_idle(key)
 
     async def handle_bulk(self, message):
@@ -135,7 +137,8 @@ class DocumentHandlers:
             key=key, version=field(message, "v", "version", required="create" not in kinds), src=src, seq=seq,
             user=self.user, op=message.get("op"), create=message.get("create"), delete="del" in kinds,
         )
-        outcome = await engine.submit(submission)
+        with metrics.submit_seconds.time():
+            outcome = await engine.submit(submission)
         # Before the ack: the ops it was transformed over that this client has not seen.
         await self.send_rows(key, outcome.missed)
         self.next_version[key] = max(self.next_version.get(key, 0), outcome.version + 1)

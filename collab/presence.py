@@ -7,6 +7,7 @@ server can bound are relayed; who it belongs to is set by the server.
 
 from collab import ot
 from collab.errors import CollabError, ErrorCode
+from collab.names import display_name
 from collab.protocol import MAX_SAFE_INTEGER, badly_formed
 
 
@@ -47,6 +48,4 @@ def transform_presence(value, rows):
 
 def identity(user):
     """Who a presence belongs to, as the server knows it: clients cannot claim another name."""
-    if not user.is_authenticated:
-        return {"id": None, "name": "Anonymous"}
-    return {"id": str(user.pk), "name": user.get_full_name() or user.get_username()}
+    return {"id": str(user.pk) if user.is_authenticated else None, "name": display_name(user)}

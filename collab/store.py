@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 
-from collab import ot, signals
+from collab import metrics, ot, signals
 from collab.conf import collab_settings
 from documents.models import Document, Milestone, Operation, now_ms
 
@@ -150,6 +150,7 @@ def set_head(document_id, type_uri, content, version):
 
 def signal_after_commit(key, row, user):
     def send():
+        metrics.ops_committed.labels(row.kind).inc()
         signals.operation_committed.send(Document, key=key, version=row.version, kind=row.kind, op=row.op, user=user)
         if row.kind == Operation.Kind.CREATE:
             signals.document_created.send(Document, key=key, user=user)

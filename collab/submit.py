@@ -6,7 +6,7 @@ submission at a time per process. Refusals are CollabErrors with ShareDB's codes
 
 from dataclasses import dataclass, field
 
-from collab import ot, store
+from collab import metrics, ot, store
 from collab.errors import CollabError, ErrorCode
 from collab.limits import document_fits
 from collab.store import OpRow
@@ -72,6 +72,7 @@ class SubmitRequest:
             outcome = self.attempt()
             if outcome is not None:
                 return outcome
+            metrics.submit_retries.inc()
         raise CollabError(ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED, f"gave up after {self.max_retries} attempts at committing the op")
 
     def attempt(self):

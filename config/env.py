@@ -81,13 +81,7 @@ def database(env, default_sqlite_path):
 def channel_layer(env):
     url = env.get("REDIS_URL", "")
     if not url:
-        # group_send silently drops a message for a consumer whose queue is full
-        # (default 100): a burst to a busy document must not lose its last op.
-        # Group membership ends when the socket closes, not after a day.
-        return {
-            "BACKEND": "collab.layers.InMemoryChannelLayer",
-            "CONFIG": {"capacity": 100_000, "group_expiry": 10 * 365 * 86400},
-        }
+        return {"BACKEND": "collab.layers.InMemoryChannelLayer"}
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise EnvError(f"REDIS_URL={url!r} is not a Redis URL: use redis://host:6379/0.")
     return {

@@ -84,7 +84,8 @@ class Document(models.Model):
         return self.title or self.key
 
     def get_absolute_url(self):
-        return reverse("document-editor", args=[self.key])
+        # The pages' URL names, namespaced: `include("frontend.urls")` in the site's urls.py.
+        return reverse("collab:editor", args=[self.key])
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -1,13 +1,13 @@
-"""Content-Security-Policy on the site's pages: only its own scripts run.
+"""Content-Security-Policy on the app's own pages: only their own scripts run.
 
-CodeMirror injects its styles at run time and marks them with the
-per-request nonce (EditorView.cspNonce), so no other inline style is
-trusted. Django admin keeps its own inline styles, so it is left out.
+A decorator, not a middleware: the policy is this app's, and a host site
+keeps its own pages, its debug page and its admin as they are. CodeMirror
+injects its styles at run time and marks them with the per-request nonce
+(EditorView.cspNonce), so no other inline style is trusted.
 """
 
 import secrets
-
-from django.urls import reverse
+from functools import wraps
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
@@ -15,13 +15,12 @@ POLICY = (
 )
 
 
-class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+def content_security_policy(view):
+    @wraps(view)
+    def with_policy(request, *args, **kwargs):
         request.csp_nonce = secrets.token_urlsafe(16)
-        response = self.get_response(request)
-        if not request.path.startswith(reverse("admin:index")):
-            response.setdefault("Content-Security-Policy", POLICY.format(nonce=request.csp_nonce))
+        response = view(request, *args, **kwargs)
+        response.setdefault("Content-Security-Policy", POLICY.format(nonce=request.csp_nonce))
         return response
+
+    return with_policy

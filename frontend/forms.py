@@ -17,16 +17,31 @@ class VisibilityForm(forms.ModelForm):
         fields = ["visibility"]
 
 
+def username_label():
+    User = get_user_model()
+    return User._meta.get_field(User.USERNAME_FIELD).verbose_name.capitalize()
+
+
 class AddPersonForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    """Give someone a role, found by the user model's USERNAME_FIELD (a username, an email address…)."""
+
+    person = forms.CharField(max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=[(Role.VIEWER, _("Viewer")), (Role.EDITOR, _("Editor"))])
 
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active user is called %(name)s."), params={"name": username})
-        return user
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label = username_label()
+
+    def clean_person(self):
+        User = get_user_model()
+        value = self.cleaned_data["person"]
+        people = User._default_manager.filter(**{User.USERNAME_FIELD: value})
+        if any(field.name == "is_active" for field in User._meta.get_fields()):
+            people = people.filter(is_active=True)
+        person = people.first()
+        if person is None:
+            raise forms.ValidationError(_("Nobody active is called %(name)s."), params={"name": value})
+        return person
 
 
 class RemovePersonForm(forms.Form):

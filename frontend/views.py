@@ -1,14 +1,23 @@
+"""The pages: the list of one's documents, the editor, sharing, renaming and deleting.
+
+Who may do what is COLLAB["PERMISSION_POLICY"]'s answer, as on the socket;
+title and visibility changes write only their own columns.
+"""
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collab.conf import collab_settings, permission_policy
-from collab.presence import identity
+from collab.names import display_name
 from documents.models import Document, DocumentAccess
+from frontend.csp import content_security_policy
 from frontend.forms import AddPersonForm, RemovePersonForm, TitleForm, VisibilityForm
 
 
@@ -35,6 +44,7 @@ def managed_document(request, key):
 
 
 @login_required
+@content_security_policy
 def document_list(request):
     if request.method == "POST":
         form = TitleForm(request.POST)
@@ -42,16 +52,17 @@ def document_list(request):
             raise Http404
         if form.is_valid():
             document = Document.objects.create(title=form.cleaned_data["title"], created_by=request.user)
-            return redirect("document-editor", key=document.key)
+            return redirect("collab:editor", key=document.key)
     else:
         form = TitleForm()
     documents = (
         Document.objects.filter(Q(created_by=request.user) | Q(access__user=request.user))
         .exclude(type="").distinct().select_related("created_by").prefetch_related("access__user").order_by("-updated_at")
     )
-    return render(request, "frontend/document_list.html", {"documents": documents, "form": form})
+    return render(request, "collab/document_list.html", {"documents": documents, "form": form})
 
 
+@content_security_policy
 def document_editor(request, key):
     try:
         document = viewable_document(request, key)
@@ -63,13 +74,13 @@ def document_editor(request, key):
         "collection": settings["COLLECTION"],
         "websocketPath": "/" + settings["ROUTE"],
         "canEdit": policy.can_edit(request.user, document),
-        "userName": identity(request.user)["name"],
+        "userName": display_name(request.user),
         "cspNonce": request.csp_nonce,
         # The editor refuses an edit the server would refuse, instead of sending it.
         "maxMessageBytes": settings["MAX_MESSAGE_BYTES"],
         "maxDocumentBytes": settings["MAX_DOCUMENT_BYTES"],
     }
-    return render(request, "frontend/editor.html", {
+    return render(request, "collab/editor.html", {
         "document": document, "config": config, "can_manage": policy.can_manage(request.user, document),
     })
 
@@ -81,7 +92,7 @@ def document_rename(request, key):
     form = TitleForm(request.POST, instance=document)
     if form.is_valid():
         form.save()
-    return redirect("document-list")
+    return redirect("collab:list")
 
 
 @login_required
@@ -89,11 +100,12 @@ def document_rename(request, key):
 def document_delete(request, key):
     document = managed_document(request, key)
     document.delete()
-    messages.success(request, "Document deleted.")
-    return redirect("document-list")
+    messages.success(request, _("Document deleted."))
+    return redirect("collab:list")
 
 
 @login_required
+@content_security_policy
 def document_share(request, key):
     document = managed_document(request, key)
     visibility_form, person_form, remove_form = VisibilityForm(instance=document), AddPersonForm(), None
@@ -102,21 +114,22 @@ def document_share(request, key):
             visibility_form = VisibilityForm(request.POST, instance=document)
             if visibility_form.is_valid():
                 visibility_form.save()
-                return redirect("document-share", key=key)
+                return redirect("collab:share", key=key)
         elif "remove" in request.POST:
             remove_form = RemovePersonForm(request.POST, document=document)
             if remove_form.is_valid():
                 remove_form.cleaned_data["remove"].delete()
-                return redirect("document-share", key=key)
+                return redirect("collab:share", key=key)
         else:
             person_form = AddPersonForm(request.POST)
             if person_form.is_valid():
                 DocumentAccess.objects.update_or_create(
-                    document=document, user=person_form.cleaned_data["username"],
+                    document=document, user=person_form.cleaned_data["person"],
                     defaults={"role": person_form.cleaned_data["role"]},
                 )
-                return redirect("document-share", key=key)
-    return render(request, "frontend/share.html", {
+                return redirect("collab:share", key=key)
+    username = get_user_model().USERNAME_FIELD
+    return render(request, "collab/share.html", {
         "document": document, "visibility_form": visibility_form, "person_form": person_form, "remove_form": remove_form,
-        "access": document.access.select_related("user").order_by("user__username"),
+        "access": document.access.select_related("user").order_by(f"user__{username}"),
     }, status=400 if request.method == "POST" else 200)

@@ -1,0 +1,49 @@
+"""The ASGI application of a site using collab: Django for HTTP, collab's WebSocket beside it.
+
+A site's asgi.py is three lines:
+
+    import os
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yourproject.settings")
+    from collab.asgi import application
+
+or, to add WebSocket routes of its own or wrap its HTTP application,
+`application = collab_application(http=..., websocket_routes=[...])`.
+"""
+
+from django.core.asgi import get_asgi_application
+
+
+def websocket_application(routes=()):
+    """collab's WebSocket route (and any others), behind the flood guard, Origin checks and Django's sessions."""
+    from channels.auth import AuthMiddlewareStack
+    from channels.routing import URLRouter
+    from channels.security.websocket import AllowedHostsOriginValidator
+
+    from collab.guard import FloodGuard
+    from collab.routing import websocket_urlpatterns
+
+    return FloodGuard(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*websocket_urlpatterns, *routes]))))
+
+
+def collab_application(http=None, websocket_routes=()):
+    # Django is set up (by get_asgi_application) before anything imports models.
+    http = http or get_asgi_application()
+    from channels.routing import ProtocolTypeRouter
+
+    from collab.transport import patch_daphne
+
+    patch_daphne()
+    return ProtocolTypeRouter({"http": http, "websocket": websocket_application(websocket_routes)})
+
+
+_application = None
+
+
+def __getattr__(name):
+    # `from collab.asgi import application` builds it then, once settings are known.
+    global _application
+    if name != "application":
+        raise AttributeError(name)
+    if _application is None:
+        _application = collab_application()
+    return _application
