@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 
-from collab import metrics, ot, signals
+from collab import authorship, metrics, ot, signals
 from collab.conf import collab_settings
 from documents.models import Document, Milestone, Operation, now_ms
 
@@ -202,6 +202,48 @@ def replay_from_milestone(document_id, version):
         milestone = cursor.fetchone()
     start, type_uri, data = milestone if milestone else (0, None, None)
     return replay(ops_between(document_id, start, version), type_uri or None, data)
+
+
+SELECT_AUTHORED_MILESTONE = (
+    f"SELECT version, authors FROM {Milestone._meta.db_table} "
+    "WHERE document_id = %s AND version <= %s AND authors IS NOT NULL ORDER BY version DESC LIMIT 1"
+)
+SELECT_UNAUTHORED_MILESTONES = (
+    f"SELECT version FROM {Milestone._meta.db_table} WHERE document_id = %s AND version > %s AND version <= %s AND authors IS NULL"
+)
+SET_MILESTONE_AUTHORS = f"UPDATE {Milestone._meta.db_table} SET authors = %s WHERE document_id = %s AND version = %s"
+
+
+def authors_at(document_id, version):
+    """The author (a user pk, or None) of each character of the text after `version` ops.
+
+    Starts from the nearest milestone whose authors are known; milestones
+    passed on the way learn theirs, so the next read starts closer.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(SELECT_AUTHORED_MILESTONE, [document_id, version])
+        known = cursor.fetchone()
+        cursor.execute(SELECT_UNAUTHORED_MILESTONES, [document_id, known[0] if known else 0, version])
+        unknown = {row[0] for row in cursor.fetchall()}
+    start = known[0] if known else 0
+    authors = authorship.expand(json.loads(known[1]) if known and isinstance(known[1], str) else known[1] if known else [])
+    for row in ops_between(document_id, start, version):
+        if row.kind == Operation.Kind.CREATE:
+            authors = [row.author_id] * len(row.op["data"])
+        elif row.kind == Operation.Kind.DELETE:
+            authors = []
+        else:
+            authorship.apply(authors, row.op, row.author_id)
+        if row.version + 1 in unknown:
+            with connection.cursor() as cursor:
+                cursor.execute(SET_MILESTONE_AUTHORS, [json.dumps(authorship.compress(authors)), document_id, row.version + 1])
+    return authors
+
+
+def version_times(document_id, versions):
+    """{version: when it was made} for the given versions (version v is made by the op at v - 1)."""
+    rows = Operation.objects.filter(document_id=document_id, version__in=[v - 1 for v in versions]).values_list("version", "created_at")
+    return {version + 1: created for version, created in rows}
 
 
 def version_at_time(document, timestamp_ms):

@@ -193,6 +193,8 @@ class Milestone(models.Model):
     version = models.PositiveBigIntegerField(_("version"))
     type = models.CharField(_("OT type"), max_length=100, blank=True)
     content = models.TextField(_("content"), blank=True)
+    # Who wrote each character, as runs [[length, author pk or null], ...]; null until first asked for.
+    authors = models.JSONField(_("authors"), null=True, blank=True)
 
     class Meta:
         db_table = "documents_milestone"
