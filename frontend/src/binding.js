@@ -16,7 +16,7 @@ import { smallestChange } from './text-diff.js';
 
 const remote = Annotation.define();
 export const isRemote = (transaction) => transaction.annotation(remote) === true;
-export const LOCAL = { local: true };
+const LOCAL = { local: true };
 
 // maxOpBytes: the largest op the server takes in one message.
 export function shareDBBinding(doc, type, { maxOpBytes }) {

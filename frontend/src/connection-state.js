@@ -13,6 +13,8 @@ export function describeError(error) {
   switch (error && error.code) {
     case 'ERR_OP_SUBMIT_REJECTED':
       return 'the server refused it: you may not edit this document';
+    case 'ERR_PENDING_OP_REMOVED_BY_OP_SUBMIT_REJECTED':
+      return 'the server refused an edit made before them: you may not edit this document';
     case 'ERR_DOC_TOO_LARGE':
       return 'the document would be larger than the server allows';
     case 'ERR_MESSAGE_TOO_LARGE':
@@ -32,9 +34,10 @@ export function describeError(error) {
 // After the server closed an open connection with `code`; `lastError` is the
 // last error it sent before. null: nothing special, just reconnecting.
 export function afterClose(code, lastError) {
+  const said = (errorCode) => (lastError && lastError.code === errorCode ? lastError.message : null);
   if (code === 1008) {
-    if (lastError && lastError.code === 'ERR_LIMIT_EXCEEDED') return { state: 'refused', reason: lastError.message };
-    return { state: 'rate-limited', reason: (lastError && lastError.message) || 'the server closed the connection for sending too much' };
+    if (said('ERR_LIMIT_EXCEEDED')) return { state: 'refused', reason: said('ERR_LIMIT_EXCEEDED') };
+    return { state: 'rate-limited', reason: said('ERR_RATE_LIMITED') || 'the server closed the connection for sending too much' };
   }
   if (code === 1009) return { state: 'too-large', reason: 'the server closed the connection: a message was too large' };
   if (code === 1007) return { state: 'refused', reason: 'the server closed the connection: it could not read a message' };

@@ -107,7 +107,10 @@ listenToServer(connection, config, {
 });
 doc.on('error', (error) => {
   // Errors from the server were shown as they came (they carry its message as .data).
-  if (!error.data && !access.gone()) status.message(`Error: ${describeError(error)}.`);
+  if (error.data || access.gone()) return;
+  // ShareDB drops the edits queued behind one the server refused, and says so.
+  const undone = error.code === 'ERR_PENDING_OP_REMOVED_BY_OP_SUBMIT_REJECTED';
+  status.message(`${undone ? 'Your last edits were undone' : 'Error'}: ${describeError(error)}.`);
 });
 doc.on('del', () => lose('ERR_DOC_WAS_DELETED'));
 connection.on('error', (error) => status.message(`The server: ${describeError(error)}.`));
@@ -121,6 +124,7 @@ doc.subscribe((error) => {
     else status.message(`The document could not be opened: ${describeError(error)}.`);
     return;
   }
+  if (!doc.type) lose('ERR_DOC_WAS_DELETED'); // deleted since this page was made
   presence.subscribe();
   const view = new EditorView({
     parent: document.getElementById('editor'),

@@ -27,10 +27,16 @@ function track(doc, connection, save) {
 
 // Options: owner and key (whose edits, which document), doc and connection (this
 // page's), connect() (a new socket), Connection (ShareDB's), onChange() (the
-// count of edits waiting changed), onProblem(text). Returns {waiting(): edits being resent, discard()}.
+// count of edits waiting changed), onProblem(text).
+// Returns {waiting(): the count of edits being resent, discard()}.
 export function keepPending({ owner, key, doc, connection, connect, Connection, onChange, onProblem }) {
-  const storage = window.localStorage;
   const { locks } = navigator;
+  let storage = null;
+  try {
+    storage = window.localStorage;
+  } catch {
+    // storage blocked by the browser's settings: nothing can be kept
+  }
   const resending = new Set(); // Docs sending the edits of tabs that are gone
   const api = { waiting: () => [...resending].reduce((sum, resent) => sum + countOps(resent), 0), discard() {} };
   // Web Locks exist in secure contexts only (https, or localhost).
@@ -55,7 +61,9 @@ export function keepPending({ owner, key, doc, connection, connect, Connection, 
     return new Promise((done) => {
       const helper = new Connection(connect());
       const refusals = [];
+      // Sent, refused or unusable: either way the entry is done with.
       const finish = () => {
+        store.save(entryTab, null);
         helper.close();
         resending.delete(resent);
         if (refusals.length) onProblem(`Edits from an earlier visit could not all be sent: ${refusals[0].message || refusals[0].code}.`);
@@ -71,13 +79,14 @@ export function keepPending({ owner, key, doc, connection, connect, Connection, 
       helper.fetchSnapshot(doc.collection, doc.id, pending.version, (error, snapshot) => {
         if (error || !snapshot.type) {
           refusals.push(error || { message: 'the document no longer exists' });
-          store.save(entryTab, null);
           return finish();
         }
         resending.add(resent);
         track(resent, helper, saver(entryTab));
-        resent.once('no write pending', finish);
         restorePending(resent, snapshot, pending);
+        // None queued: the entry held nothing the document could take.
+        if (!countOps(resent)) return finish();
+        resent.once('no write pending', finish);
         onChange();
       });
     });

@@ -55,7 +55,7 @@ function opBytesAtMost(transaction) {
 }
 
 // Why the user's change may not be sent, or null.
-export function refusal(transaction, { maxMessageBytes, maxDocumentBytes }) {
+function refusal(transaction, { maxMessageBytes, maxDocumentBytes }) {
   const before = transaction.startState.field(documentBytes);
   const after = before + bytesAdded(transaction);
   if (after > maxDocumentBytes && after > before) {
@@ -70,7 +70,7 @@ export function refusal(transaction, { maxMessageBytes, maxDocumentBytes }) {
   return null;
 }
 
-export function formatBytes(bytes) {
+function formatBytes(bytes) {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(2)} MB`;

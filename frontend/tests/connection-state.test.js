@@ -6,7 +6,9 @@ import { afterClose, afterProbe, describeError, LOST_CODES } from '../src/connec
 test('a close after too many messages says rate-limited, with the server’s words', () => {
   assert.deepEqual(afterClose(1008, { code: 'ERR_RATE_LIMITED', message: 'too many messages: slow down' }),
     { state: 'rate-limited', reason: 'too many messages: slow down' });
-  assert.equal(afterClose(1008, null).state, 'rate-limited');
+  // An earlier, unrelated error is not the reason.
+  assert.deepEqual(afterClose(1008, { code: 'ERR_OP_SUBMIT_REJECTED', message: 'you may view this document but not edit it' }),
+    { state: 'rate-limited', reason: 'the server closed the connection for sending too much' });
 });
 
 test('a close after too many connections is a refusal', () => {

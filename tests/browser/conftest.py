@@ -38,14 +38,16 @@ def chromium():
 @pytest.fixture
 def signed_in(request, chromium, site):
     """A page signed in as the named user, in a browser context of its own."""
-    pages = []
+    pages, page_errors = [], []
 
     def open_page(username):
         context = chromium.new_context(viewport={"width": 1100, "height": 700})
+        # An uncaught exception in any of its pages fails the test.
+        context.on("weberror", lambda error: page_errors.append(f"{username}: {error.error}"))
         cookies = SimpleCookie(site.login(username).replace("; ", ";"))
         context.add_cookies([{"name": name, "value": morsel.value, "url": site.base} for name, morsel in cookies.items()])
+        context.set_default_timeout(10_000)
         page = context.new_page()
-        page.set_default_timeout(10_000)
         pages.append((username, page))
         return page
 
@@ -54,9 +56,12 @@ def signed_in(request, chromium, site):
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         for index, (username, page) in enumerate(pages):
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}-{username}.png"))
+            # Every tab still open in that person's browser: tests open and close some.
+            for number, tab in enumerate(page.context.pages):
+                tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}-{username}-{number}.png"))
     for _, page in pages:
         page.context.close()
+    assert not page_errors, page_errors
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def new_shared_document(site, page, other, role="editor"):
     page.wait_for_url(re.compile(r"/d/[A-Za-z0-9]+/$"))
     key = page.url.rstrip("/").rsplit("/", 1)[1]
     page.goto(f"{site.base}/d/{key}/share/")
-    page.fill("input[name=username]", other)
+    page.fill("input[name=person]", other)
     page.select_option("select[name=role]", role)
     page.click("text=Add person")
     expect(page.locator("li", has_text=other)).to_be_visible()
@@ -70,7 +70,7 @@ def share_page(owner_page, site, key):
 def set_role(owner_page, site, key, username, role):
     """Give `username` a role on `key`, as its owner does on the sharing page."""
     page = share_page(owner_page, site, key)
-    page.fill("input[name=username]", username)
+    page.fill("input[name=person]", username)
     page.select_option("select[name=role]", role)
     page.click("text=Add person")
     expect(page.locator("li", has_text=username)).to_contain_text(role.capitalize())

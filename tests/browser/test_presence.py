@@ -6,6 +6,17 @@ from playwright.sync_api import expect
 from tests.browser.pages import user_name, wait_for_text
 
 
+def boxes(page):
+    """The remote caret's, its name tag's and the scroller's boxes, measured at one moment:
+    every move of the caret makes new elements."""
+    return page.evaluate("""() => {
+        const caret = document.querySelector('.remote-caret');
+        const box = (element) => element.getBoundingClientRect().toJSON();
+        return {caret: box(caret), tag: box(caret.querySelector('.remote-caret-name')),
+                scroller: box(document.querySelector('.cm-scroller'))};
+    }""")
+
+
 def box_within(inner, outer):
     return (inner["x"] >= outer["x"] and inner["y"] >= outer["y"]
             and inner["x"] + inner["width"] <= outer["x"] + outer["width"]
@@ -17,11 +28,12 @@ def test_a_name_tag_on_the_first_line_is_fully_visible(site, two_people):
     alice_page.keyboard.type("hello")
     tag = bob_page.locator(".remote-caret-name", has_text=user_name(alice_page))
     expect(tag).to_be_visible()
-    scroller = bob_page.locator(".cm-scroller").bounding_box()
-    assert box_within(tag.bounding_box(), scroller), (tag.bounding_box(), scroller)
+    bob_page.locator(".remote-caret").hover()  # shown however long the measuring takes
+    expect(tag).to_be_visible()
+    measured = boxes(bob_page)
+    assert box_within(measured["tag"], measured["scroller"]), measured
     # Not over the text it names either: on the first line the tag hangs below the caret.
-    caret = bob_page.locator(".remote-caret").bounding_box()
-    assert tag.bounding_box()["y"] >= caret["y"] + caret["height"] - 1
+    assert measured["tag"]["y"] >= measured["caret"]["y"] + measured["caret"]["height"] - 1, measured
 
 
 def test_a_name_tag_fades_so_it_does_not_keep_hiding_the_line_above(site, two_people):
@@ -30,8 +42,8 @@ def test_a_name_tag_fades_so_it_does_not_keep_hiding_the_line_above(site, two_pe
     wait_for_text(bob_page, "one\ntwo\nthree")
     tag = bob_page.locator(".remote-caret-name", has_text=user_name(alice_page))
     expect(tag).to_be_visible()
-    caret = bob_page.locator(".remote-caret").bounding_box()
-    assert tag.bounding_box()["y"] + tag.bounding_box()["height"] <= caret["y"] + 1  # above the caret's line
+    measured = boxes(bob_page)
+    assert measured["tag"]["y"] + measured["tag"]["height"] <= measured["caret"]["y"] + 1, measured  # above the caret's line
     expect(tag).to_be_hidden(timeout=10_000)  # a few seconds after Alice stopped
     bob_page.locator(".remote-caret").hover()
     expect(tag).to_be_visible()

@@ -14,25 +14,24 @@ from tests.browser.pages import (editor_text, new_shared_document, open_editor, 
 def hold_rights_messages(page):
     """Route the page's WebSocket through the test, keeping back the server's `rights` messages
     until release() is called. Returns (held messages, release)."""
-    held, sockets = [], []
+    held, route_state = [], {"holding": True, "socket": None}
 
     def route(ws):
         server = ws.connect_to_server()
-        sockets.append(ws)
+        route_state["socket"] = ws
         ws.on_message(server.send)
 
         def from_server(message):
-            if isinstance(message, str) and json.loads(message).get("a") == "rights" and sockets:
+            if route_state["holding"] and json.loads(message).get("a") == "rights":
                 held.append(message)
             else:
                 ws.send(message)
         server.on_message(from_server)
 
     def release():
-        page_socket = sockets.pop()
-        sockets.clear()  # from now on, rights pass through
-        while held:
-            page_socket.send(held.pop(0))
+        route_state["holding"] = False
+        for message in held:
+            route_state["socket"].send(message)
 
     page.route_web_socket(re.compile(r"/ws/collab/"), route)
     return held, release
