@@ -44,13 +44,17 @@ def origins(env, name):
     return values
 
 
-def secret_key(env, debug):
+def secret_key(env, debug, dev_key_file):
     key = env.get("SECRET_KEY", "")
     if key:
         return key
     if debug:
-        # A fresh key per process: sessions do not survive a restart, which is fine for development.
-        return "dev-only-" + secrets.token_urlsafe(40)
+        # Kept in a file (not in git): connection ids and sessions are signed with it, and a
+        # key that changed at each restart would refuse the edits browsers resend after it.
+        if not dev_key_file.exists():
+            dev_key_file.write_text("dev-only-" + secrets.token_urlsafe(40))
+            dev_key_file.chmod(0o600)
+        return dev_key_file.read_text().strip()
     raise EnvError("SECRET_KEY is not set: set it to a long random string, or set DEBUG=1 for development.")
 
 

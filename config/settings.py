@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 try:
     DEBUG = env.boolean(os.environ, "DEBUG", default=False)
-    SECRET_KEY = env.secret_key(os.environ, DEBUG)
+    SECRET_KEY = env.secret_key(os.environ, DEBUG, BASE_DIR / ".dev-secret-key")
     ALLOWED_HOSTS = env.word_list(os.environ, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
     CSRF_TRUSTED_ORIGINS = env.origins(os.environ, "CSRF_TRUSTED_ORIGINS")
     DATABASES = {"default": env.database(os.environ, BASE_DIR / "db.sqlite3")}

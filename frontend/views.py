@@ -75,6 +75,8 @@ def document_editor(request, key):
         "websocketPath": "/" + settings["ROUTE"],
         "canEdit": policy.can_edit(request.user, document),
         "userName": display_name(request.user),
+        # Keys the edits kept in this browser: names need not be unique.
+        "userId": str(request.user.pk) if request.user.is_authenticated else None,
         "cspNonce": request.csp_nonce,
         # The editor refuses an edit the server would refuse, instead of sending it.
         "maxMessageBytes": settings["MAX_MESSAGE_BYTES"],

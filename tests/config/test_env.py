@@ -25,12 +25,15 @@ def test_origins_need_a_scheme():
         env.origins({"CSRF_TRUSTED_ORIGINS": "x.org"}, "CSRF_TRUSTED_ORIGINS")
 
 
-def test_secret_key_is_generated_only_in_debug():
-    assert env.secret_key({"SECRET_KEY": "k" * 50}, debug=False) == "k" * 50
-    generated = env.secret_key({}, debug=True)
-    assert len(generated) > 50 and generated != env.secret_key({}, debug=True)
-    with pytest.raises(env.EnvError, match="SECRET_KEY is not set"):
-        env.secret_key({}, debug=False)
+def test_secret_key_is_generated_only_in_debug_and_kept_across_restarts(tmp_path):
+    key_file = tmp_path / ".dev-secret-key"
+    assert env.secret_key({"SECRET_KEY": "k" * 50}, debug=False, dev_key_file=key_file) == "k" * 50
+    assert not key_file.exists()
+    generated = env.secret_key({}, debug=True, dev_key_file=key_file)
+    assert len(generated) > 50 and generated == env.secret_key({}, debug=True, dev_key_file=key_file)
+    assert key_file.stat().st_mode & 0o077 == 0
+    with pytest.raises(env.EnvError, match="^SECRET_KEY is not set"):
+        env.secret_key({}, debug=False, dev_key_file=key_file)
 
 
 def test_database_defaults_to_sqlite_in_wal_mode(tmp_path):
