@@ -55,7 +55,8 @@ async function main() {
   const run = `${config.label}-${Date.now()}`;
   const sentAt = new Map();
   const ackLatencies = [];
-  const broadcastLatencies = [];
+  const sentOfVersion = new Map(); // doc:version -> when its op was sent
+  const receivedAt = []; // [doc:version, when another client received it]
   let duplicates = 0;
   const clients = [];
   for (let i = 0; i < config.clients; i++) {
@@ -66,12 +67,18 @@ async function main() {
     });
     connection.on('receive', (request) => {
       const message = request.data;
-      if (!message || message.a !== 'op' || message.error || !('op' in message)) return;
+      if (!message || message.a !== 'op' || message.error) return;
       const key = `${message.d}:${message.v}`;
+      if (!('op' in message)) {
+        // An ack: when the op committed at this version was sent. Broadcasts are matched
+        // by version, as a server may show others a different src than the sender's.
+        const sent = sentAt.get(`${message.src}:${message.seq}`);
+        if (sent !== undefined) sentOfVersion.set(key, sent);
+        return;
+      }
       if (seen.has(key)) duplicates++;
       seen.add(key);
-      const sent = sentAt.get(`${message.src}:${message.seq}`);
-      if (sent !== undefined) broadcastLatencies.push(now() - sent);
+      receivedAt.push([key, now()]);
     });
     const doc = connection.get('documents', `${run}-${i % config.docs}`);
     clients.push({ connection, doc });
@@ -119,6 +126,7 @@ async function main() {
     if (!converged) await sleep(50);
   }
   const committed = config.clients * config.ops;
+  const broadcastLatencies = receivedAt.filter(([key]) => sentOfVersion.has(key)).map(([key, at]) => at - sentOfVersion.get(key));
   process.stdout.write(JSON.stringify({
     label: config.label, clients: config.clients, docs: config.docs, ops_per_client: config.ops, rate: config.rate,
     committed_ops: committed, seconds: +elapsed.toFixed(3), committed_ops_per_s: +(committed / elapsed).toFixed(1),

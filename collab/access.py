@@ -11,8 +11,10 @@ data) call collab.api.access_changed().
 
 from dataclasses import dataclass
 
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import receiver
 
 from collab import broadcast
 from documents.models import Document
@@ -29,11 +31,33 @@ class Rights:
 NOTHING = Rights()
 
 
+# Rights decided already, by who asks, the document and its access revision (and
+# what the default policy reads off the row): a change of roles or visibility
+# moves the revision, so an entry cannot outlive the rights it records. Custom
+# policies whose data the signals miss call collab.api.access_changed().
+_decided = {}
+MAX_DECIDED = 10_000
+
+
 def rights_of(user, document, policy):
     if document is None:
         return NOTHING
-    view = policy.can_view(user, document)
-    return Rights(view=view, edit=view and policy.can_edit(user, document), exists=True, revision=document.access_revision)
+    who = (getattr(user, "pk", None), getattr(user, "is_active", False), getattr(user, "is_superuser", False))
+    key = (type(policy), *who, document.pk, document.access_revision, document.visibility, document.created_by_id)
+    rights = _decided.get(key)
+    if rights is None:
+        view = policy.can_view(user, document)
+        rights = Rights(view=view, edit=view and policy.can_edit(user, document), exists=True, revision=document.access_revision)
+        if len(_decided) >= MAX_DECIDED:
+            _decided.clear()
+        _decided[key] = rights
+    return rights
+
+
+@receiver(setting_changed)
+def _forget_decided(*, setting, **kwargs):
+    if setting in ("COLLAB", "AUTH_USER_MODEL"):
+        _decided.clear()
 
 
 def notify_after_commit(key):

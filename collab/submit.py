@@ -7,6 +7,7 @@ submission at a time per process. Refusals are CollabErrors with ShareDB's codes
 from dataclasses import dataclass, field
 
 from collab import metrics, ot, store
+from collab.access import rights_of
 from collab.errors import CollabError, ErrorCode
 from collab.limits import document_fits
 from collab.store import OpRow
@@ -81,7 +82,7 @@ class SubmitRequest:
         document = store.load_document(submission.key)
         if submission.create is not None:
             return self.create(document)
-        if document is None or not self.policy.can_view(submission.user, document):
+        if document is None or not rights_of(submission.user, document, self.policy).view:
             raise missing(submission.key)
         start = document.version if submission.version is None else submission.version
         if start > document.version:
@@ -103,7 +104,7 @@ class SubmitRequest:
 
     def edit(self, document, rows):
         submission = self.submission
-        if not self.policy.can_edit(submission.user, document):
+        if not rights_of(submission.user, document, self.policy).edit:
             raise rejected("you may view this document but not edit it")
         op = submission.op
         try:
@@ -157,7 +158,7 @@ class SubmitRequest:
         except ot.InvalidOp as error:
             raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, f"invalid create data: {error}") from None
         self.check_size(data)
-        if document is not None and not self.policy.can_view(submission.user, document):
+        if document is not None and not rights_of(submission.user, document, self.policy).view:
             # Creating a taken key must fail; what is behind it is not shown.
             raise rejected(f"document {submission.key!r} cannot be created: the id is taken")
         if document is not None and document.type:

@@ -9,6 +9,14 @@ from tests.support.live import LiveSite, ShareDBClients
 _names = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def forget_decided_rights():
+    """Each test's database starts afresh, with the same ids: rights decided in another test must not carry over."""
+    from collab import access
+
+    access._decided.clear()
+
+
 @pytest.fixture
 def make_user(django_user_model):
     def make(**fields):
