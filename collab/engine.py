@@ -13,6 +13,7 @@ from django.db import close_old_connections, transaction
 
 from collab.broadcast import publish_op
 from collab.conf import collab_settings, permission_policy
+from collab.store import Heads
 from collab.submit import SubmitRequest
 from collab.watcher import watcher
 
@@ -35,6 +36,7 @@ class GroupCommitter:
     def __init__(self):
         self.loop = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="collab-committer")
+        self.heads = Heads()  # used in the executor's thread only
 
     async def submit(self, request):
         loop = asyncio.get_running_loop()
@@ -102,5 +104,5 @@ committer = GroupCommitter()
 
 async def submit(submission, policy=None):
     """Commit the submission (or find it committed before) and publish it; returns the Outcome."""
-    request = SubmitRequest(submission, policy or permission_policy(), collab_settings())
+    request = SubmitRequest(submission, policy or permission_policy(), collab_settings(), committer.heads)
     return await committer.submit(request)

@@ -23,7 +23,7 @@ def document_saved(sender, instance, created, update_fields=None, raw=False, **k
         # Document.save_new() logged its create op in this transaction.
         create = store.OpRow(0, Operation.Kind.CREATE, create_payload(instance.content), "", None, instance.created_by_id)
         store.signal_after_commit(instance.key, create, instance.created_by)
-    elif "visibility" in (update_fields or ()):
+    elif {"visibility", "created_by"} & set(update_fields or ()):  # who owns it and who may see it
         access.bump(instance.pk)
 
 

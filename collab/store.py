@@ -6,6 +6,7 @@ the ORM's per-call cost was most of the submit path's time.
 """
 
 import json
+from collections import OrderedDict
 from datetime import datetime, timezone
 from typing import NamedTuple
 
@@ -27,9 +28,11 @@ INSERT_OPERATION = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
 INSERT_MILESTONE = f"INSERT INTO {Milestone._meta.db_table} (document_id, version, type, content) VALUES (%s, %s, %s, %s)"
+# Guarded by the version and the access revision the submit was decided on: if
+# either moved (another process committed, rights changed), nothing is written.
 MOVE_DOCUMENT = (
     f"UPDATE {Document._meta.db_table} SET content = %s, type = %s, version = %s, updated_at = %s "
-    "WHERE id = %s AND version = %s"
+    "WHERE id = %s AND version = %s AND access_revision = %s"
 )
 
 
@@ -50,6 +53,34 @@ class OpRow(NamedTuple):
     src: str
     seq: int | None
     author_id: int | None = None
+
+
+class Heads:
+    """The documents the committer wrote last, as it left them, so a submit need not read the row.
+
+    Only the committer's thread uses it. A head may be stale (another
+    process or thread committed, rights changed): commit() is guarded, and
+    on a miss the head is forgotten and read again.
+    """
+
+    def __init__(self, size=1024):
+        self.size, self.documents = size, OrderedDict()
+
+    def get(self, key):
+        document = self.documents.get(key)
+        if document is None:
+            document = load_document(key)
+            if document is None:
+                return None
+            self.documents[key] = document
+            if len(self.documents) > self.size:
+                self.documents.popitem(last=False)
+        else:
+            self.documents.move_to_end(key)
+        return document
+
+    def forget(self, key):
+        self.documents.pop(key, None)
 
 
 SELECT_OPS = (
@@ -119,7 +150,7 @@ def version_of(document, src, seq, author_id):
 def commit(document, kind, op, src, seq, author, content, type_uri):
     """Append the op at the document's version and move the document one version on.
 
-    False when another process committed at that version first.
+    False when another process committed at that version first (or rights changed since the document was read).
     """
     head = document.version
     now = connection.ops.adapt_datetimefield_value(now_ms())
@@ -127,7 +158,7 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(INSERT_OPERATION, [document.pk, head, kind, op_json, src, seq, author.pk if author else None, now])
-            cursor.execute(MOVE_DOCUMENT, [content, type_uri, head + 1, now, document.pk, head])
+            cursor.execute(MOVE_DOCUMENT, [content, type_uri, head + 1, now, document.pk, head, document.access_revision])
             if cursor.rowcount != 1:
                 raise IntegrityError("the document moved on")
             if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0:

@@ -64,24 +64,34 @@ class SubmitRequest:
     the right to edit is checked for each new op.
     """
 
-    def __init__(self, submission, policy, settings):
+    def __init__(self, submission, policy, settings, heads=None):
         self.submission, self.policy = submission, policy
         self.max_retries, self.max_document_bytes = settings["MAX_SUBMIT_RETRIES"], settings["MAX_DOCUMENT_BYTES"]
+        self.heads = heads  # the committer's cached heads; None: read the row
 
     def run(self):
         for _ in range(self.max_retries):
             outcome = self.attempt()
             if outcome is not None:
                 return outcome
+            if self.heads is not None:
+                self.heads.forget(self.submission.key)
             metrics.submit_retries.inc()
         raise CollabError(ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED, f"gave up after {self.max_retries} attempts at committing the op")
 
     def attempt(self):
         """An Outcome, or None when another process won the race and we must retry."""
         submission = self.submission
-        document = store.load_document(submission.key)
         if submission.create is not None:
-            return self.create(document)
+            # Rare, and must see a row deleted meanwhile: never from the cache.
+            if self.heads is not None:
+                self.heads.forget(submission.key)
+            return self.create(store.load_document(submission.key))
+        document = self.heads.get(submission.key) if self.heads is not None else store.load_document(submission.key)
+        if self.heads is not None and document is not None and (submission.version or 0) > document.version:
+            # The client saw a version committed past the cache (by another process or thread).
+            self.heads.forget(submission.key)
+            document = self.heads.get(submission.key)
         if document is None or not rights_of(submission.user, document, self.policy).view:
             raise missing(submission.key)
         start = document.version if submission.version is None else submission.version

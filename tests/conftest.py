@@ -10,11 +10,14 @@ _names = itertools.count()
 
 
 @pytest.fixture(autouse=True)
-def forget_decided_rights():
-    """Each test's database starts afresh, with the same ids: rights decided in another test must not carry over."""
+def forget_what_the_process_remembers():
+    """Each test's database starts afresh, with the same ids: rights decided and heads cached
+    in another test must not carry over (in a server, ids are never reused)."""
     from collab import access
+    from collab.engine import committer
 
     access._decided.clear()
+    committer.heads.documents.clear()
 
 
 @pytest.fixture

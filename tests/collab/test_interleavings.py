@@ -56,7 +56,7 @@ async def play(key, owner, program):
                     # The ops it missed come first, then the ack: the reply to this seq without an op.
                     while (reply := await client.receive()).get("seq") != number or "op" in reply:
                         pass
-                    assert "error" not in reply, reply
+                    assert "error" not in reply, reply["error"]
                 else:
                     await sync_to_async(api.submit)(key, op, version=version)
             elif kind == "replace":

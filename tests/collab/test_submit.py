@@ -1,8 +1,10 @@
 """SubmitRequest against the database directly, including races with other processes."""
 
 import pytest
+from django.db.models import F
 
 from collab import store
+from collab.errors import CollabError
 from collab.conf import DEFAULTS
 from collab.policy import DocumentPolicy
 from collab.submit import Submission, SubmitRequest
@@ -44,3 +46,28 @@ def test_a_commit_by_another_process_between_reads_means_a_retry_not_an_error(ma
     outcome = submit(user, "d", 1, [2, {"d": "c"}])  # made against "abc" at version 1
     assert outcome.version == 3
     assert Document.objects.get(key="d").content == "ab"
+
+
+def test_a_stale_cached_head_means_a_retry_never_a_wrong_commit(make_user, make_document):
+    """The committer keeps heads in memory; another process (or a rights change) makes one stale."""
+    from documents.models import DocumentAccess, Role
+
+    owner, editor = make_user(), make_user()
+    make_document(key="d", content="abc", created_by=owner)
+    DocumentAccess.objects.create(document=Document.objects.get(key="d"), user=editor, role=Role.EDITOR)
+    heads = store.Heads()
+
+    def cached_submit(user, version, op, seq):
+        request = SubmitRequest(Submission(key="d", version=version, src="s1", seq=seq, user=user, op=op), DocumentPolicy(), DEFAULTS, heads)
+        return request.run()
+
+    assert cached_submit(editor, 1, ["X"], 1).version == 1
+    submit(owner, "d", 2, [{"d": 1}], src="elsewhere")  # committed past the cache
+    assert cached_submit(editor, 2, [3, "Y"], 2).version == 3  # transformed over it after a re-read
+    assert Document.objects.get(key="d").content == "abYc"  # "XabYc" as made, without the X deleted meanwhile
+    DocumentAccess.objects.filter(user=editor).update(role=Role.VIEWER)
+    Document.objects.filter(key="d").update(access_revision=F("access_revision") + 1)  # as the signals do
+    with pytest.raises(CollabError) as refused:
+        cached_submit(editor, 4, ["Z"], 3)
+    assert refused.value.code == "ERR_OP_SUBMIT_REJECTED"
+    assert Document.objects.get(key="d").version == 4
