@@ -52,4 +52,4 @@ test: install-test node-modules system-packages
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) frontend/node_modules
+	rm -rf $(VENV) frontend/node_modules build *.egg-info
