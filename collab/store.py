@@ -59,8 +59,9 @@ class Heads:
     """The documents the committer wrote last, as it left them, so a submit need not read the row.
 
     Only the committer's thread uses it. A head may be stale (another
-    process or thread committed, rights changed): commit() is guarded, and
-    on a miss the head is forgotten and read again.
+    process or thread committed, rights changed): commit() is guarded, a
+    miss forgets the head, and a refusal decided on one is decided again
+    on the row (SubmitRequest).
     """
 
     def __init__(self, size=1024):
@@ -68,16 +69,16 @@ class Heads:
 
     def get(self, key):
         document = self.documents.get(key)
-        if document is None:
-            document = load_document(key)
-            if document is None:
-                return None
+        if document is not None:
+            self.documents.move_to_end(key)
+        return document
+
+    def put(self, key, document):
+        self.documents.pop(key, None)
+        if document is not None:
             self.documents[key] = document
             if len(self.documents) > self.size:
                 self.documents.popitem(last=False)
-        else:
-            self.documents.move_to_end(key)
-        return document
 
     def forget(self, key):
         self.documents.pop(key, None)

@@ -67,11 +67,20 @@ class SubmitRequest:
     def __init__(self, submission, policy, settings, heads=None):
         self.submission, self.policy = submission, policy
         self.max_retries, self.max_document_bytes = settings["MAX_SUBMIT_RETRIES"], settings["MAX_DOCUMENT_BYTES"]
-        self.heads = heads  # the committer's cached heads; None: read the row
+        self.heads = heads  # the committer's remembered heads; None: always read the row
+        self.trust_heads = heads is not None
+        self.from_heads = False  # whether this attempt works from a remembered head
 
     def run(self):
         for _ in range(self.max_retries):
-            outcome = self.attempt()
+            try:
+                outcome = self.attempt()
+            except CollabError:
+                if not self.from_heads:
+                    raise
+                # Refused on a remembered head, which may be stale: decide again on the row as it is.
+                self.trust_heads = False
+                continue
             if outcome is not None:
                 return outcome
             if self.heads is not None:
@@ -79,19 +88,26 @@ class SubmitRequest:
             metrics.submit_retries.inc()
         raise CollabError(ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED, f"gave up after {self.max_retries} attempts at committing the op")
 
+    def head(self):
+        """The document as last committed here (no read), or as in the database; None if there is none."""
+        key = self.submission.key
+        remembered = self.heads.get(key) if self.trust_heads else None
+        self.from_heads = remembered is not None
+        if remembered is not None:
+            return remembered
+        document = store.load_document(key)
+        if self.heads is not None:
+            self.heads.put(key, document)
+        return document
+
     def attempt(self):
         """An Outcome, or None when another process won the race and we must retry."""
         submission = self.submission
         if submission.create is not None:
-            # Rare, and must see a row deleted meanwhile: never from the cache.
-            if self.heads is not None:
-                self.heads.forget(submission.key)
-            return self.create(store.load_document(submission.key))
-        document = self.heads.get(submission.key) if self.heads is not None else store.load_document(submission.key)
-        if self.heads is not None and document is not None and (submission.version or 0) > document.version:
-            # The client saw a version committed past the cache (by another process or thread).
-            self.heads.forget(submission.key)
-            document = self.heads.get(submission.key)
+            # Rare, and must see a row deleted meanwhile: never from the remembered heads.
+            self.trust_heads = self.from_heads = False
+            return self.create(self.head())
+        document = self.head()
         if document is None or not rights_of(submission.user, document, self.policy).view:
             raise missing(submission.key)
         start = document.version if submission.version is None else submission.version

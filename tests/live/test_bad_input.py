@@ -29,11 +29,12 @@ from tests.support.rawsocket import Closed, RawWebSocket
 SEED = int(os.environ.get("BAD_INPUT_SEED") or random.SystemRandom().randrange(2**32))
 MIN_MESSAGES = 1000
 # Each sender's attacks go over POOL connections at once, each at most PACE attacks
-# (twice as many messages, with the pings) a second: well under the server's
-# per-connection rate limits, so that the attacks are judged, not their pace.
-# Running them side by side also overlaps the second daphne takes to notice a crashed consumer.
+# (twice as many messages, with the pings) a second: under the server's rate limit
+# for one user over all their connections (100 messages a second), so that the
+# attacks are judged, not their pace. Running them side by side also overlaps the
+# second daphne takes to notice a crashed consumer.
 POOL = 4
-PACE = 40
+PACE = 10
 REPLY_TIMEOUT = 10  # seconds: an answer slower than this counts as silence
 POLICY_CLOSES = {1007, 1008, 1009}  # invalid UTF-8, policy (rate limits), too big
 PING = {"a": "pp"}

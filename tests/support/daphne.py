@@ -53,8 +53,8 @@ class BaseURL(str):
 class DaphneServer:
     """One daphne process serving config.asgi on a fixed port, which a test may kill and start again."""
 
-    def __init__(self, env, port=None):
-        self.env, self.port = env, port or free_port()
+    def __init__(self, env, port=None, preexec_fn=None):
+        self.env, self.port, self.preexec_fn = env, port or free_port(), preexec_fn
         self.base = BaseURL(f"http://127.0.0.1:{self.port}")
         # The server's log goes to a file: a pipe nobody reads would fill and stall it.
         self.log = tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False)
@@ -63,8 +63,10 @@ class DaphneServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            [str(BIN / "daphne"), "-v", "1", "-b", "127.0.0.1", "-p", str(self.port), *DAPHNE_OPTIONS, "config.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+            # A listen backlog of 1,024, not Twisted's 50: many clients come back at once after a restart.
+            [str(BIN / "daphne"), "-v", "1", "-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=1024", *DAPHNE_OPTIONS,
+             "config.asgi:application"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, text=True, preexec_fn=self.preexec_fn,
         )
         self.process.log_path = self.log.name
         wait_until_serving(self.base + "/accounts/login/", self.process)

@@ -1,0 +1,116 @@
+"""Many idle subscribed connections: server memory per connection, and the time for a storm of them to connect.
+
+    .venv/bin/python benchmarks/connections.py [--clients 2000 10000] [--docs 100]
+
+For each count N, against a fresh daphne of ours (embedded SQLite, DEBUG
+off, the per-user limits lifted) and against ShareDB's own server
+(MemoryDB), in the same run: N real ShareDB clients connect and subscribe
+at once (benchmarks/connections.js), as after a restart; meanwhile one
+person types 5 ops a second (benchmarks/load.js), whose ack latency shows
+whether the storm locks out those already editing. Then, all idle, the
+server's resident memory over its own before the storm, per connection.
+Targets: 10,000 in at most 20 s; at most 25 KiB a connection. Writes
+benchmarks/results/connections.json.
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.results_file import write_results  # noqa: E402
+from tests.support.daphne import DaphneServer, manage, site_env  # noqa: E402
+from tests.support.live import LiveSite  # noqa: E402
+from tests.support.node import node_env, require_node  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+SETTLE_SECONDS = 3
+
+
+def more_files():
+    """Each connection is a file descriptor, at both ends: raise the soft limit to the hard one."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def storm(url, origin, cookie, clients, docs, prefix, server_pid):
+    """(seconds for all to connect and subscribe, failures, KiB per idle connection, the typist's ack latencies)."""
+    base = ["--url", url, "--origin", origin] + (["--cookie", cookie] if cookie else [])
+    subprocess.run(["node", str(HERE / "connections.js"), *base, "--clients", str(docs), "--docs", str(docs), "--prefix", prefix],
+                   input="", env=node_env(), capture_output=True, text=True, check=True, timeout=120)  # the documents exist, warm
+    time.sleep(SETTLE_SECONDS)
+    before = rss_kib(server_pid)
+    typist = subprocess.Popen(["node", str(HERE / "load.js"), *base, "--clients", "1", "--docs", "1", "--ops", "200", "--rate", "5",
+                               "--label", "typist"], env=node_env(), stdout=subprocess.PIPE, text=True, preexec_fn=more_files)
+    time.sleep(1)
+    crowd = subprocess.Popen(["node", str(HERE / "connections.js"), *base, "--clients", str(clients), "--docs", str(docs), "--prefix", prefix],
+                             env=node_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=more_files)
+    ready = json.loads(crowd.stdout.readline())
+    time.sleep(SETTLE_SECONDS)
+    after = rss_kib(server_pid)
+    typing = json.loads(typist.communicate(timeout=120)[0].strip().splitlines()[-1])
+    crowd.stdin.close()
+    crowd.wait(timeout=60)
+    return {"clients": clients, "seconds": ready["seconds"], "failed": ready["failed"],
+            "kib_per_connection": round((after - before) / clients, 1), "typist_ack_ms": typing["ack_ms"]}
+
+
+def ours(clients, docs):
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/connections.sqlite3"
+        env = site_env(url, DEBUG="0", SECRET_KEY="connections-benchmark-only-" + "c" * 40, DJANGO_SETTINGS_MODULE="benchmarks.settings")
+        manage(env, "migrate", "--noinput")
+        server = DaphneServer(env, preexec_fn=more_files).start()
+        try:
+            site = LiveSite(server.base, Path(folder) / "connections.sqlite3", env)
+            site.create_user("crowd")
+            return storm(site.ws_url, server.base, site.login("crowd"), clients, docs, "ours", server.process.pid)
+        finally:
+            server.stop()
+
+
+def sharedb(clients, docs):
+    reference = subprocess.Popen(["node", str(HERE / "reference_server.js")], env=node_env(), stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True, preexec_fn=more_files)
+    try:
+        port = json.loads(reference.stdout.readline())["port"]
+        return storm(f"ws://127.0.0.1:{port}", "http://127.0.0.1", None, clients, docs, "sharedb", reference.pid)
+    finally:
+        reference.stdin.close()
+        reference.wait(timeout=10)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[2000, 10000])
+    parser.add_argument("--docs", type=int, default=100)
+    args = parser.parse_args()
+    require_node()
+    more_files()
+    rows = []
+    for count in args.clients:
+        row = {"clients": count, "ours": ours(count, args.docs), "sharedb": sharedb(count, args.docs)}
+        rows.append(row)
+        for name in ("ours", "sharedb"):
+            result = row[name]
+            print(f"{count} clients, {name:8}: all subscribed in {result['seconds']} s ({result['failed']} failed), "
+                  f"{result['kib_per_connection']} KiB each; a typist's ack p99 {result['typist_ack_ms']['p99']} ms meanwhile")
+    write_results("connections", rows, setup="daphne, embedded SQLite + in-memory channel layer, DEBUG off, limits lifted; "
+                                             "ShareDB with MemoryDB")
+
+
+if __name__ == "__main__":
+    main()
