@@ -135,7 +135,7 @@ class DocumentHandlers:
         self.limits.op()
         submission = Submission(
             key=key, version=field(message, "v", "version", required="create" not in kinds), src=src, seq=seq,
-            user=self.user, op=message.get("op"), create=message.get("create"), delete="del" in kinds,
+            user=self.user, op=message.get("op"), create=message.get("create"), delete="del" in kinds, watching=key in self.watching,
         )
         with metrics.submit_seconds.time():
             outcome = await engine.submit(submission)

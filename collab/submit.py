@@ -26,6 +26,7 @@ class Submission:
     op: list | None = None
     create: dict | None = None
     delete: bool = False
+    watching: bool = False  # whether the submitting connection has the document open (it needs no broadcast)
 
     @property
     def author_id(self):

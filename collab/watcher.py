@@ -30,8 +30,16 @@ class Watcher:
         self.data_version = None
 
     def wanted(self):
-        interval = collab_settings()["WATCH_INTERVAL"]
-        return interval is not None and isinstance(get_channel_layer(), InMemoryChannelLayer)
+        return collab_settings()["WATCH_INTERVAL"] is not None and self.process_local()
+
+    @staticmethod
+    def process_local():
+        """Whether the channel layer reaches only this process (the in-memory one)."""
+        return isinstance(get_channel_layer(), InMemoryChannelLayer)
+
+    def others_watching(self, key, one_of_them_is_excluded):
+        """How many connections of this process have the document open, less one if asked."""
+        return self.open.get(key, 0) - (1 if one_of_them_is_excluded else 0)
 
     def track(self, key):
         self.open[key] += 1

@@ -219,3 +219,26 @@ async def test_a_gap_is_filled_from_the_database(connect, alice):
     assert [(await reader.receive())["op"] for _ in range(2)] == [["c"], ["d"]]
     await get_channel_layer().group_send(document_group("doc1"), {"type": "collab.op", "key": "doc1", "src": "s", "message": {**late, "v": 3}})
     assert await reader.nothing_more()
+
+
+async def test_an_op_nobody_else_here_has_open_is_not_published(connect, alice, bob, monkeypatch):
+    from collab import engine
+
+    published = []
+    real_publish = engine.publish_op
+
+    async def recording(key, row):
+        published.append(row.version)
+        await real_publish(key, row)
+
+    monkeypatch.setattr(engine, "publish_op", recording)
+    writer = await connect(alice)
+    await create(writer, "doc1", "")
+    await writer.request({"a": "s", "c": "documents", "d": "doc1"})
+    await writer.request(op(writer, "doc1", 1, 2, op=["a"]))
+    assert published == []  # only the writer has it open, and it gets its ack
+    await sync_to_async(Document.objects.filter(key="doc1").update)(visibility=Visibility.LINK_VIEW)
+    reader = await connect(bob)
+    await reader.request({"a": "s", "c": "documents", "d": "doc1"})
+    await writer.request(op(writer, "doc1", 2, 3, op=["b"]))
+    assert published == [2] and (await reader.receive())["op"] == ["b"]
