@@ -24,6 +24,8 @@ class ErrorCode:
     DOC_TOO_LARGE = "ERR_DOC_TOO_LARGE"
     RATE_LIMITED = "ERR_RATE_LIMITED"
     LIMIT_EXCEEDED = "ERR_LIMIT_EXCEEDED"
+    # Not in ShareDB: a document whose row disagrees with its log (collab_repair mends it).
+    LOG_OUT_OF_STEP = "ERR_LOG_OUT_OF_STEP"
     UNKNOWN_ERROR = "ERR_UNKNOWN_ERROR"
 
 

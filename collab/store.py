@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 
 from collab import authorship, metrics, ot, signals
 from collab.conf import collab_settings
+from collab.errors import CollabError, ErrorCode
 from documents.models import Document, Milestone, Operation, now_ms
 
 MAX_VERSION = 2**63 - 1
@@ -149,23 +150,29 @@ def version_of(document, src, seq, author_id):
 
 
 def commit(document, kind, op, src, seq, author, content, type_uri):
-    """Append the op at the document's version and move the document one version on.
+    """Move the document one version on and append the op at its version, in the caller's transaction.
 
-    False when another process committed at that version first (or rights changed since the document was read).
+    False (and nothing written) when another process committed at that
+    version first, or rights changed since the document was read. The
+    guarded UPDATE goes first: once it has moved the row, this transaction
+    holds it, so the INSERT at that version cannot meet another's, and no
+    savepoint of its own is needed.
     """
     head = document.version
     now = connection.ops.adapt_datetimefield_value(now_ms())
     op_json = None if op is None else json.dumps(op, ensure_ascii=False)
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(MOVE_DOCUMENT, [content, type_uri, head + 1, now, document.pk, head, document.access_revision])
+        if cursor.rowcount != 1:
+            return False
+        try:
             cursor.execute(INSERT_OPERATION, [document.pk, head, kind, op_json, src, seq, author.pk if author else None, now])
-            cursor.execute(MOVE_DOCUMENT, [content, type_uri, head + 1, now, document.pk, head, document.access_revision])
-            if cursor.rowcount != 1:
-                raise IntegrityError("the document moved on")
-            if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0:
-                cursor.execute(INSERT_MILESTONE, [document.pk, head + 1, type_uri, content])
-    except IntegrityError:
-        return False
+        except IntegrityError:
+            # The log already has an op at the document's version: damaged before the engine owned its columns.
+            raise CollabError(ErrorCode.LOG_OUT_OF_STEP, f"document {document.key!r} disagrees with its operation log at version {head}: "
+                                                         "an administrator must run `manage.py collab_repair`") from None
+        if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0:
+            cursor.execute(INSERT_MILESTONE, [document.pk, head + 1, type_uri, content])
     document.version, document.content, document.type = head + 1, content, type_uri
     signal_after_commit(document.key, OpRow(head, kind, op, src, seq, author.pk if author else None), author)
     return True

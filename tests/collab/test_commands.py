@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from collab import api
+from collab.errors import CollabError
 from documents.models import Document, Milestone, Operation
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,10 @@ def stale_save(document):
 
 def test_check_finds_a_stale_head_and_repair_rebuilds_it(healthy, capsys):
     stale_save(healthy)
+    with pytest.raises(CollabError) as refused:
+        api.submit(healthy, ["x"])  # a clear error, not retries in vain
+    assert refused.value.code == "ERR_LOG_OUT_OF_STEP" and "collab_repair" in refused.value.message
+    assert Document.objects.get(pk=healthy.pk).version == 3  # nothing half-written
     with pytest.raises(CommandError, match="1 of 1 documents disagree with their logs: run collab_repair healthy"):
         call_command("collab_check")
     assert "healthy: at version 3 while the log has 5 operations" in capsys.readouterr().err
