@@ -14,15 +14,15 @@ from django.core.asgi import get_asgi_application
 
 
 def websocket_application(routes=()):
-    """collab's WebSocket route (and any others), behind the flood guard, Origin checks and Django's sessions."""
-    from channels.auth import AuthMiddlewareStack
+    """collab's WebSocket route (and any others), behind the flood guard, Origin checks and the session's user."""
     from channels.routing import URLRouter
     from channels.security.websocket import AllowedHostsOriginValidator
 
+    from collab.auth import SessionUserMiddleware
     from collab.guard import FloodGuard
     from collab.routing import websocket_urlpatterns
 
-    return FloodGuard(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*websocket_urlpatterns, *routes]))))
+    return FloodGuard(AllowedHostsOriginValidator(SessionUserMiddleware(URLRouter([*websocket_urlpatterns, *routes]))))
 
 
 def collab_application(http=None, websocket_routes=()):

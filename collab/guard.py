@@ -58,13 +58,21 @@ class Bars:
 bars = Bars()
 
 
-def client_key(scope):
-    """The session cookie if the client sent one, else its address."""
+def session_cookie(scope):
+    """The value of the session cookie the client sent, or None."""
     for name, value in scope.get("headers", ()):
         if name == b"cookie":
             cookie = SimpleCookie(value.decode("latin-1")).get(settings.SESSION_COOKIE_NAME)
             if cookie is not None:
-                return "session:" + cookie.value
+                return cookie.value
+    return None
+
+
+def client_key(scope):
+    """The session cookie if the client sent one, else its address."""
+    session = session_cookie(scope)
+    if session is not None:
+        return "session:" + session
     client = scope.get("client") or ("?",)
     return f"address:{client[0]}"
 
