@@ -13,7 +13,7 @@ from channels.layers import get_channel_layer
 
 from collab import connection_ids
 from collab.conf import collab_settings
-from collab.protocol import op_message
+from collab.protocol import encode, op_message
 
 _server_loop = None
 
@@ -29,10 +29,17 @@ def serving_on(loop):
     _server_loop = loop
 
 
+def op_event(key, row):
+    """A committed op as its group receives it: encoded once, with the masked src others see.
+
+    `src` (the real one) lets the submitting connection recognise its own op.
+    """
+    text = encode(op_message(collab_settings()["COLLECTION"], key, row, connection_ids.mask(row.src)))
+    return {"type": "collab.op", "key": key, "v": row.version, "src": row.src, "text": text}
+
+
 async def publish_op(key, row):
-    # Others see a masked src; `src` lets the submitting connection recognise its own op.
-    message = op_message(collab_settings()["COLLECTION"], key, row, connection_ids.mask(row.src))
-    await get_channel_layer().group_send(document_group(key), {"type": "collab.op", "key": key, "src": row.src, "message": message})
+    await get_channel_layer().group_send(document_group(key), op_event(key, row))
 
 
 async def publish_presence(key, message):

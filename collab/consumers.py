@@ -136,7 +136,7 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
         try:
             self.limits.message()
             message = protocol.parse(text_data, self.settings["MAX_MESSAGE_BYTES"])
-            protocol.check(message, text_data)
+            protocol.check(message)
             handler = self.HANDLERS.get(message["a"])
             if handler is None:
                 raise badly_formed(f"unknown action {message['a'][:20]!r}")

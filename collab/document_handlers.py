@@ -158,17 +158,18 @@ class DocumentHandlers:
 
     async def collab_op(self, event):
         """A committed op: forward it in version order, once, filling any gap from the database."""
-        key, message = event["key"], event["message"]
-        if key not in self.subscribed or message["v"] < self.next_version.get(key, 0):
+        key, version = event["key"], event["v"]
+        if key not in self.subscribed or version < self.next_version.get(key, 0):
             return
         if not self.rights_of(key).exists:
             # Subscribed while it did not exist: whether this reader may see it is decided now.
             await self.refresh_rights(key)
-        if not self.may_read(key) or message["v"] < self.next_version.get(key, 0):
+        if not self.may_read(key) or version < self.next_version.get(key, 0):
             return
-        if message["v"] > self.next_version.get(key, 0):
-            await self.send_rows(key, await database_sync_to_async(store.ops_for_key)(key, self.next_version.get(key, 0), message["v"]))
-        if event["src"] == self.src:
-            message = {**message, "src": self.src}
-        await self.send_json(message)
-        self.next_version[key] = message["v"] + 1
+        if version > self.next_version.get(key, 0):
+            await self.send_rows(key, await database_sync_to_async(store.ops_for_key)(key, self.next_version.get(key, 0), version))
+        if event["src"] == self.src:  # its own op, shown to it with its own id
+            await self.send_json({**protocol.decode_text(event["text"]), "src": self.src})
+        else:
+            await self.send(text_data=event["text"])
+        self.next_version[key] = version + 1

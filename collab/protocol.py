@@ -4,9 +4,7 @@ Everything a client sends passes through here before any other code sees
 it; each refusal is a CollabError with ERR_MESSAGE_BADLY_FORMED.
 """
 
-import json
-import math
-import re
+import orjson
 
 from collab.errors import CollabError, ErrorCode
 from collab.limits import LimitExceeded, message_too_large, utf8_length_exceeds
@@ -40,29 +38,10 @@ DEFAULT_TYPE_URI = "http://sharejs.org/types/JSONv0"
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_NESTING = 32
 MAX_STRING_FIELD = 256
-# A raw lone surrogate, or a JSON escape of one: only then is the parsed message searched.
-SURROGATE_HINT = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
 
 
 def badly_formed(message):
     return CollabError(ErrorCode.MESSAGE_BADLY_FORMED, message)
-
-
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _parse_int(text):
-    if len(text.lstrip("-")) > 16:
-        raise ValueError(f"the number {text[:20]}… is too large")
-    return int(text)
-
-
-def _parse_float(text):
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"the number {text[:20]} is too large")
-    return number
 
 
 def _nesting(value, depth=0):
@@ -75,17 +54,20 @@ def _nesting(value, depth=0):
     return depth
 
 
-def has_lone_surrogate(value):
-    """Whether a string anywhere in the value (keys included) holds half a surrogate pair."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+# What orjson says, and what the client is told.
+JSON_REFUSALS = {
+    "surrogate": "message holds a lone surrogate (\\ud800-\\udfff): send valid Unicode text",
+    "infinity": "message holds a number too large for JSON",
+    "depth limit": "message nests too deeply",
+}
 
 
 def parse(text, max_bytes):
-    """The JSON value of a text frame, or CollabError saying why there is none."""
+    """The JSON value of a text frame, or CollabError saying why there is none.
+
+    orjson is strict where we must be: no NaN or Infinity, no number beyond
+    a double, no lone surrogate (anywhere, keys included), bounded nesting.
+    """
     if text is None:
         raise badly_formed("messages must be JSON text frames, not binary")
     if utf8_length_exceeds(text, max_bytes):
@@ -93,31 +75,29 @@ def parse(text, max_bytes):
         # Parsed all the same (the server already holds it) so the refusal reaches
         # the request it answers: an op refused this way is rolled back, not resent.
         try:
-            error.request = _loads(text)
-        except (ValueError, RecursionError):
+            error.request = orjson.loads(text)
+        except orjson.JSONDecodeError:
             pass
         raise error
     try:
-        return _loads(text)
-    except RecursionError:
-        raise badly_formed("message nests too deeply") from None
-    except ValueError as error:
-        raise badly_formed(f"message is not valid JSON: {error}") from None
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        reason = str(error)
+        told = next((told for word, told in JSON_REFUSALS.items() if word in reason), None)
+        raise badly_formed(told or f"message is not valid JSON: {reason}") from None
 
 
-def _loads(text):
-    return json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int, parse_float=_parse_float)
+def decode_text(text):
+    """A message this server encoded itself."""
+    return orjson.loads(text)
 
 
-def check(message, text):
-    """Refuse what parses as JSON but is no message: not an object, too deep, or not valid Unicode."""
+def check(message):
+    """Refuse what parses as JSON but is no message: not an object, or nested too deep."""
     if not isinstance(message, dict):
         raise badly_formed("a message must be a JSON object")
     if _nesting(message) > MAX_NESTING:
         raise badly_formed(f"message nests deeper than {MAX_NESTING} levels")
-    if SURROGATE_HINT.search(text) and has_lone_surrogate(message):
-        # Not Unicode: it could be neither stored nor sent on to anyone.
-        raise badly_formed("message holds a lone surrogate (\\ud800-\\udfff): send valid Unicode text")
     if type(message.get("a")) is not str:
         raise badly_formed("'a' must be the action, a string")
 
@@ -183,7 +163,7 @@ def echo(message, max_bulk_documents):
             value = field(message, name, kind, required=False)
         except CollabError:
             continue
-        if value is not None and not has_lone_surrogate(value):
+        if value is not None:
             reply[name] = value
     if reply.get("a") not in ACTIONS.values():
         reply.pop("a", None)
@@ -197,7 +177,7 @@ def echo(message, max_bulk_documents):
 
 
 def encode(message):
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return orjson.dumps(message).decode()
 
 
 def op_message(collection, key, row, src):

@@ -41,8 +41,8 @@ async def test_lone_surrogates_are_refused_anywhere_and_reach_nobody(text, conne
 
 
 @pytest.mark.parametrize(("text", "says"), [
-    ('{"a": 1e400}', "too large"),
-    ('{"a": "pp", "x": -1e400}', "too large"),
+    ('{"a": 1e400}', "a number too large for JSON"),
+    ('{"a": "pp", "x": -1e400}', "a number too large for JSON"),
     ('{"a": []}', "'a' must be the action"),
     ('{"a": {}}', "'a' must be the action"),
     ('{"a": null}', "'a' must be the action"),

@@ -214,10 +214,12 @@ async def test_a_gap_is_filled_from_the_database(connect, alice):
         document=await sync_to_async(Document.objects.get)(key="doc1"), version=3, kind="edit", op=["c"], src="s", seq=1)
     await sync_to_async(Operation.objects.create)(
         document=await sync_to_async(Document.objects.get)(key="doc1"), version=4, kind="edit", op=["d"], src="s", seq=2)
-    late = {"a": "op", "c": "documents", "d": "doc1", "v": 4, "src": "s", "seq": 2, "op": ["d"]}
-    await get_channel_layer().group_send(document_group("doc1"), {"type": "collab.op", "key": "doc1", "src": "s", "message": late})
+    from collab.broadcast import op_event
+    from collab.store import OpRow
+
+    await get_channel_layer().group_send(document_group("doc1"), op_event("doc1", OpRow(4, "edit", ["d"], "s", 2)))
     assert [(await reader.receive())["op"] for _ in range(2)] == [["c"], ["d"]]
-    await get_channel_layer().group_send(document_group("doc1"), {"type": "collab.op", "key": "doc1", "src": "s", "message": {**late, "v": 3}})
+    await get_channel_layer().group_send(document_group("doc1"), op_event("doc1", OpRow(3, "edit", ["c"], "s", 1)))
     assert await reader.nothing_more()
 
 
