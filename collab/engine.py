@@ -13,7 +13,8 @@ from django.db import close_old_connections, transaction
 
 from collab.broadcast import publish_op
 from collab.conf import collab_settings, permission_policy
-from collab.store import Heads
+from collab.errors import CollabError
+from collab.store import Heads, LogOutOfStep
 from collab.submit import SubmitRequest
 from collab.watcher import watcher
 
@@ -27,6 +28,7 @@ class GroupCommitter:
     light load a batch is one submission; under heavy load the cost of
     durability is shared. Publishing follows in commit order.
 
+    (See commit_batch for what a batch does when something in it fails.)
     The database work runs in a thread of the committer's own, whoever
     started it: a thread borrowed from the first caller (Channels'
     thread-sensitive executor, or a view's async_to_sync) would be gone
@@ -81,17 +83,40 @@ class GroupCommitter:
 
 
 def commit_batch(requests):
-    """Outcomes (or the exceptions raised) of the requests, all committed together."""
+    """Outcomes (or the exceptions raised) of the requests, all committed together.
+
+    A submission writes only at its very end (store.commit), so one refused
+    on the way has written nothing and needs no savepoint: the batch goes in
+    one transaction with no per-submission overhead. Anything else going
+    wrong (an op log out of step, a database error) rolls the batch back,
+    and each submission is then run alone, to find whose it was.
+    """
     close_old_connections()  # as database_sync_to_async does around each call
+    try:
+        return commit_together(requests)
+    except Exception:
+        return [commit_alone(request) for request in requests]
+
+
+def commit_together(requests):
     results = []
     with transaction.atomic():
         for request in requests:
             try:
-                with transaction.atomic():
-                    results.append(request.run())
-            except Exception as error:
-                results.append(error)
+                results.append(request.run())
+            except LogOutOfStep:
+                raise
+            except CollabError as refusal:
+                results.append(refusal)
     return results
+
+
+def commit_alone(request):
+    try:
+        with transaction.atomic():
+            return request.run()
+    except Exception as error:
+        return error
 
 
 async def publish_committed(key, row, submitter_watching=False):

@@ -56,6 +56,10 @@ class OpRow(NamedTuple):
     author_id: int | None = None
 
 
+class LogOutOfStep(CollabError):
+    """Raised after the document row was moved: the transaction it happened in must be rolled back."""
+
+
 class Heads:
     """The documents the committer wrote last, as it left them, so a submit need not read the row.
 
@@ -169,8 +173,8 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
             cursor.execute(INSERT_OPERATION, [document.pk, head, kind, op_json, src, seq, author.pk if author else None, now])
         except IntegrityError:
             # The log already has an op at the document's version: damaged before the engine owned its columns.
-            raise CollabError(ErrorCode.LOG_OUT_OF_STEP, f"document {document.key!r} disagrees with its operation log at version {head}: "
-                                                         "an administrator must run `manage.py collab_repair`") from None
+            raise LogOutOfStep(ErrorCode.LOG_OUT_OF_STEP, f"document {document.key!r} disagrees with its operation log at version {head}: "
+                                                          "an administrator must run `manage.py collab_repair`") from None
         if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0:
             cursor.execute(INSERT_MILESTONE, [document.pk, head + 1, type_uri, content])
     document.version, document.content, document.type = head + 1, content, type_uri

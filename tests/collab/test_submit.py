@@ -76,3 +76,25 @@ def test_a_stale_cached_head_means_a_retry_never_a_wrong_commit(make_user, make_
     DocumentAccess.objects.filter(user=editor).update(role=Role.EDITOR)
     Document.objects.filter(key="d").update(access_revision=F("access_revision") + 1)
     assert cached_submit(editor, 4, ["Z"], 4).version == 4
+
+
+def test_a_batch_commits_around_a_refusal_and_around_a_damaged_document(make_user, make_document):
+    """Refusals write nothing, so they share the batch's transaction; a document whose log is out of
+    step rolls the batch back, and each submission is then committed alone."""
+    from collab.engine import commit_batch
+
+    user = make_user()
+    for key in ("a", "damaged", "b"):
+        make_document(key=key, content="", created_by=user)
+    submit(user, "damaged", 1, ["x"], src="before")
+    Document.objects.filter(key="damaged").update(version=1, content="")  # a stale save of old
+
+    def request(key, op, seq):
+        return SubmitRequest(Submission(key=key, version=None, src="s", seq=seq, user=user, op=op), DocumentPolicy(), DEFAULTS)
+
+    results = commit_batch([request("a", ["1"], 1), request("a", [99, "bad"], 2), request("b", ["2"], 3)])
+    assert [type(result).__name__ for result in results] == ["Outcome", "CollabError", "Outcome"]
+    results = commit_batch([request("a", [1, "3"], 4), request("damaged", ["y"], 5), request("b", [1, "4"], 6)])
+    assert results[1].code == "ERR_LOG_OUT_OF_STEP" and results[0].version == 2 and results[2].version == 2
+    assert [Document.objects.get(key=key).content for key in ("a", "damaged", "b")] == ["13", "", "24"]
+    assert Document.objects.get(key="damaged").version == 1
