@@ -23,12 +23,11 @@ class GroupCommitter:
     """Commits the submissions waiting at one moment in one transaction.
 
     One committer per process and event loop: submissions are applied in
-    the order they arrived, each in a savepoint of its own (a refused one
-    changes nothing), and the batch costs one commit, one fsync. Under
-    light load a batch is one submission; under heavy load the cost of
+    the order they arrived (a refused one changes nothing; see commit_batch
+    for the rest), and the batch costs one commit, one fsync. Under light
+    load a batch is one submission; under heavy load the cost of
     durability is shared. Publishing follows in commit order.
 
-    (See commit_batch for what a batch does when something in it fails.)
     The database work runs in a thread of the committer's own, whoever
     started it: a thread borrowed from the first caller (Channels'
     thread-sensitive executor, or a view's async_to_sync) would be gone
