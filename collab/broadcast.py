@@ -18,6 +18,14 @@ from collab.protocol import encode, op_message
 _server_loop = None
 
 
+class Event(dict):
+    """A group message. The in-memory layer deep-copies each message for each receiver;
+    ours hold strings and numbers that nobody changes, so a shallow copy is as safe."""
+
+    def __deepcopy__(self, memo):
+        return Event(self)
+
+
 def document_group(key):
     # Group names are limited to 100 ASCII characters; keys may be 128.
     return "collab.doc." + hashlib.blake2s(key.encode(), digest_size=16).hexdigest()
@@ -35,7 +43,7 @@ def op_event(key, row):
     `src` (the real one) lets the submitting connection recognise its own op.
     """
     text = encode(op_message(collab_settings()["COLLECTION"], key, row, connection_ids.mask(row.src)))
-    return {"type": "collab.op", "key": key, "v": row.version, "src": row.src, "text": text}
+    return Event(type="collab.op", key=key, v=row.version, src=row.src, text=text)
 
 
 async def publish_op(key, row):
@@ -45,7 +53,7 @@ async def publish_op(key, row):
 async def publish_presence(key, message):
     """Relay a presence message (or a request for presence, {"ch", "r": True}) from the connection `message["src"]`."""
     src = message["src"]
-    event = {"type": "collab.presence", "key": key, "src": src, "message": {**message, "src": connection_ids.mask(src)}}
+    event = Event(type="collab.presence", key=key, src=src, message={**message, "src": connection_ids.mask(src)})
     await get_channel_layer().group_send(document_group(key), event)
 
 
@@ -55,7 +63,7 @@ async def publish_access(key, revision=None):
     With `revision` (the document's access_revision), connections that read
     their rights at that revision already know them.
     """
-    await get_channel_layer().group_send(document_group(key), {"type": "collab.access", "key": key, "revision": revision})
+    await get_channel_layer().group_send(document_group(key), Event(type="collab.access", key=key, revision=revision))
 
 
 def from_sync(function, *args):

@@ -11,6 +11,7 @@ ShareDB client can still tell one sender from another.
 import base64
 import hmac
 import secrets
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -51,6 +52,7 @@ def held_by(connection_id, owner):
     return any(hmac.compare_digest(mac, _mac(nonce, owner, secret)) for secret in secrets_in_use)
 
 
+@lru_cache(maxsize=4096)
 def mask(connection_id):
     """The id as other connections see it; empty stays empty (ops made by server code)."""
     if not connection_id:

@@ -94,6 +94,8 @@ def commit_batch(requests):
     try:
         return commit_together(requests)
     except Exception:
+        for request in requests:
+            request.forget()  # the heads remembered what was rolled back
         return [commit_alone(request) for request in requests]
 
 

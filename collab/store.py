@@ -6,7 +6,7 @@ the ORM's per-call cost was most of the submit path's time.
 """
 
 import json
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from datetime import datetime, timezone
 from typing import NamedTuple
 
@@ -61,16 +61,19 @@ class LogOutOfStep(CollabError):
 
 
 class Heads:
-    """The documents the committer wrote last, as it left them, so a submit need not read the row.
+    """The documents the committer wrote last, as it left them, with their newest ops, so a
+    submit needs to read neither the row nor (usually) the ops it missed.
 
     Only the committer's thread uses it. A head may be stale (another
     process or thread committed, rights changed): commit() is guarded, a
-    miss forgets the head, and a refusal decided on one is decided again
-    on the row (SubmitRequest).
+    miss forgets the head, a refusal decided on one is decided again on the
+    row (SubmitRequest), and a batch rolled back forgets its documents.
     """
 
+    RECENT_OPS = 256
+
     def __init__(self, size=1024):
-        self.size, self.documents = size, OrderedDict()
+        self.size, self.documents, self.recent = size, OrderedDict(), {}
 
     def get(self, key):
         document = self.documents.get(key)
@@ -79,14 +82,29 @@ class Heads:
         return document
 
     def put(self, key, document):
-        self.documents.pop(key, None)
+        self.forget(key)
         if document is not None:
             self.documents[key] = document
             if len(self.documents) > self.size:
-                self.documents.popitem(last=False)
+                self.recent.pop(self.documents.popitem(last=False)[0], None)
 
     def forget(self, key):
         self.documents.pop(key, None)
+        self.recent.pop(key, None)
+
+    def remember(self, key, row):
+        """A row just committed here, at the head of the document kept for `key`."""
+        recent = self.recent.setdefault(key, deque(maxlen=self.RECENT_OPS))
+        if recent and recent[-1].version != row.version - 1:
+            recent.clear()
+        recent.append(row)
+
+    def rows_since(self, document, start):
+        """The ops from `start` to the document's head, if they are all at hand; else None."""
+        recent = self.recent.get(document.key)
+        if not recent or recent[0].version > start or recent[-1].version != document.version - 1:
+            return None
+        return [row for row in recent if row.version >= start]
 
 
 SELECT_OPS = (

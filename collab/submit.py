@@ -83,11 +83,26 @@ class SubmitRequest:
                 self.trust_heads = False
                 continue
             if outcome is not None:
+                if self.heads is not None and outcome.committed is not None:
+                    self.heads.remember(self.submission.key, outcome.committed)
                 return outcome
-            if self.heads is not None:
-                self.heads.forget(self.submission.key)
+            self.forget()
             metrics.submit_retries.inc()
         raise CollabError(ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED, f"gave up after {self.max_retries} attempts at committing the op")
+
+    def forget(self):
+        """The remembered head is not to be trusted (a lost race, a batch rolled back)."""
+        if self.heads is not None:
+            self.heads.forget(self.submission.key)
+
+    def missed(self, document, start):
+        """The ops committed from `start` to the document's head, in order."""
+        if start == document.version:
+            return []
+        rows = self.heads.rows_since(document, start) if self.from_heads else None
+        # Bounded by the version read: another process may commit meanwhile, and
+        # the rows must be exactly those between the op and this snapshot.
+        return rows if rows is not None else store.ops_between(document.pk, start, document.version)
 
     def head(self):
         """The document as last committed here (no read), or as in the database; None if there is none."""
@@ -117,9 +132,7 @@ class SubmitRequest:
                 ErrorCode.OP_VERSION_NEWER_THAN_CURRENT_SNAPSHOT,
                 f"op version {start} is newer than the document's version {document.version}",
             )
-        # Bounded by the version read: another process may commit meanwhile, and
-        # the rows must be exactly those between the op and this snapshot.
-        rows = store.ops_between(document.pk, start, document.version) if start < document.version else []
+        rows = self.missed(document, start)
         if len(rows) != document.version - start:
             raise CollabError(ErrorCode.SUBMIT_TRANSFORM_OPS_NOT_FOUND, f"ops {start} to {document.version} are missing from the log")
         for index, row in enumerate(rows):

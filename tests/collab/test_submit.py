@@ -89,8 +89,10 @@ def test_a_batch_commits_around_a_refusal_and_around_a_damaged_document(make_use
     submit(user, "damaged", 1, ["x"], src="before")
     Document.objects.filter(key="damaged").update(version=1, content="")  # a stale save of old
 
+    heads = store.Heads()
+
     def request(key, op, seq):
-        return SubmitRequest(Submission(key=key, version=None, src="s", seq=seq, user=user, op=op), DocumentPolicy(), DEFAULTS)
+        return SubmitRequest(Submission(key=key, version=None, src="s", seq=seq, user=user, op=op), DocumentPolicy(), DEFAULTS, heads)
 
     results = commit_batch([request("a", ["1"], 1), request("a", [99, "bad"], 2), request("b", ["2"], 3)])
     assert [type(result).__name__ for result in results] == ["Outcome", "CollabError", "Outcome"]
@@ -98,3 +100,6 @@ def test_a_batch_commits_around_a_refusal_and_around_a_damaged_document(make_use
     assert results[1].code == "ERR_LOG_OUT_OF_STEP" and results[0].version == 2 and results[2].version == 2
     assert [Document.objects.get(key=key).content for key in ("a", "damaged", "b")] == ["13", "", "24"]
     assert Document.objects.get(key="damaged").version == 1
+    # What the committer remembers is what was committed, not what was rolled back.
+    logged = {row.version: row.op for row in store.ops_between(Document.objects.get(key="a").pk, 0)}
+    assert all(logged[row.version] == row.op for row in heads.recent["a"]) and heads.get("a").version == 3
