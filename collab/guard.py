@@ -13,7 +13,6 @@ front (docs/deploy.md: nginx limit_req).
 
 import asyncio
 import time
-from http.cookies import SimpleCookie
 
 from django.conf import settings
 
@@ -59,12 +58,18 @@ bars = Bars()
 
 
 def session_cookie(scope):
-    """The value of the session cookie the client sent, or None."""
+    """The value of the session cookie the client sent, or None.
+
+    Read by hand: the stdlib's cookie parser was a tenth of the cost of a
+    connection in a reconnect storm, and a session id needs no unquoting.
+    """
+    wanted = settings.SESSION_COOKIE_NAME + "="
     for name, value in scope.get("headers", ()):
         if name == b"cookie":
-            cookie = SimpleCookie(value.decode("latin-1")).get(settings.SESSION_COOKIE_NAME)
-            if cookie is not None:
-                return cookie.value
+            for pair in value.decode("latin-1").split(";"):
+                pair = pair.strip()
+                if pair.startswith(wanted):
+                    return pair[len(wanted):].strip('"')
     return None
 
 

@@ -63,3 +63,14 @@ async def test_a_barred_client_is_refused_at_the_handshake_before_anything_runs(
     finally:
         bars.until.clear()
         bars.last.clear()
+
+
+def test_the_session_cookie_is_found_among_others(settings):
+    from collab.guard import session_cookie
+
+    name = settings.SESSION_COOKIE_NAME
+    headers = lambda value: {"headers": [(b"host", b"x"), (b"cookie", value.encode())]}  # noqa: E731
+    assert session_cookie(headers(f"csrftoken=a; {name}=abc123; theme=dark")) == "abc123"
+    assert session_cookie(headers(f'{name}="quoted"')) == "quoted"
+    assert session_cookie(headers(f"x{name}=no; other=1")) is None
+    assert session_cookie({"headers": []}) is None
