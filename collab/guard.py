@@ -5,19 +5,22 @@ once would otherwise cost a session and a user lookup per attempt. Its
 session cookie (or, without one, its address) is barred for
 COLLAB["LIMIT_BAN_SECONDS"], twice that if it does it again, and so on up to
 an hour; attempts meanwhile are refused at the
-handshake (HTTP 403) after a second's wait, so a client retrying in a loop
-makes one attempt a second, each costing the server next to nothing.
+handshake (HTTP 403) after a wait of one to three seconds, so a client
+retrying in a loop makes an attempt every two seconds or so, each costing
+the server next to nothing, and many connections of one flooder come
+back spread out rather than all at once.
 Floods of new connections from many addresses belong to the proxy in
 front (docs/deploy.md: nginx limit_req).
 """
 
 import asyncio
+import random
 import time
 
 from django.conf import settings
 
 MAX_BARRED = 100_000  # past this, the oldest bars are forgotten first
-REFUSAL_DELAY_SECONDS = 1.0
+REFUSAL_DELAY_SECONDS = (1.0, 3.0)  # uniformly in between
 LONGEST_BAR_SECONDS = 3600
 
 
@@ -89,7 +92,7 @@ class FloodGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "websocket" and bars.barred(client_key(scope)):
             await receive()  # websocket.connect
-            await asyncio.sleep(REFUSAL_DELAY_SECONDS)
+            await asyncio.sleep(random.uniform(*REFUSAL_DELAY_SECONDS))
             await send({"type": "websocket.close", "code": 1008})  # before accept: refused with 403
             return
         return await self.application(scope, receive, send)

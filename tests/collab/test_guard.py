@@ -43,7 +43,7 @@ def test_clients_are_told_apart_by_session_cookie_or_else_address(settings):
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_barred_client_is_refused_at_the_handshake_before_anything_runs(settings, monkeypatch):
-    monkeypatch.setattr("collab.guard.REFUSAL_DELAY_SECONDS", 0)
+    monkeypatch.setattr("collab.guard.REFUSAL_DELAY_SECONDS", (0, 0))
     reached = []
 
     async def application(scope, receive, send):
