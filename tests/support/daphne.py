@@ -53,8 +53,8 @@ class BaseURL(str):
 class DaphneServer:
     """One daphne process serving config.asgi on a fixed port, which a test may kill and start again."""
 
-    def __init__(self, env, port=None, preexec_fn=None):
-        self.env, self.port, self.preexec_fn = env, port or free_port(), preexec_fn
+    def __init__(self, env, port=None, preexec_fn=None, options=()):
+        self.env, self.port, self.preexec_fn, self.options = env, port or free_port(), preexec_fn, list(options)
         self.base = BaseURL(f"http://127.0.0.1:{self.port}")
         # The server's log goes to a file: a pipe nobody reads would fill and stall it.
         self.log = tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False)
@@ -65,7 +65,7 @@ class DaphneServer:
         self.process = subprocess.Popen(
             # A listen backlog of 1,024, not Twisted's 50: many clients come back at once after a restart.
             [str(BIN / "daphne"), "-v", "1", "-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=1024", *DAPHNE_OPTIONS,
-             "config.asgi:application"],
+             *self.options, "config.asgi:application"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, text=True, preexec_fn=self.preexec_fn,
         )
         self.process.log_path = self.log.name
