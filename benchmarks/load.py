@@ -52,6 +52,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), help="default: all")
     parser.add_argument("--ops-scale", type=float, default=1.0, help="multiply ops per client (default 1)")
+    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne", help="our ASGI server (default daphne)")
     args = parser.parse_args()
     require_node()
     rows = []
@@ -59,7 +60,7 @@ def main():
         url = f"sqlite:///{folder}/load.sqlite3"
         # As deployed: DEBUG off (Django would otherwise record every query).
         production = {"DEBUG": "0", "SECRET_KEY": "load-benchmark-only-" + "k" * 40, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
-        with running_daphne(url, **production) as base:
+        with running_daphne(url, server=args.server, **production) as base:
             site = LiveSite(base, Path(folder) / "load.sqlite3", site_env(url, **production))
             site.create_user("load")
             cookie = site.login("load")
@@ -84,7 +85,8 @@ def main():
             finally:
                 reference.stdin.close()
                 reference.wait(timeout=10)
-    write_results("load", rows, setup="embedded SQLite + in-memory channel layer, DEBUG off")
+    write_results("load" if args.server == "daphne" else f"load-{args.server}", rows,
+                  setup=f"{args.server}, embedded SQLite + in-memory channel layer, DEBUG off")
 
 if __name__ == "__main__":
     main()

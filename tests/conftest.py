@@ -1,4 +1,5 @@
 import itertools
+import os
 
 import pytest
 
@@ -40,7 +41,8 @@ def make_document():
 def site(tmp_path_factory):
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
     url = f"sqlite:///{path}"
-    with running_daphne(url) as base:
+    # SITE_SERVER=uvicorn runs the live tests under uvicorn instead of daphne.
+    with running_daphne(url, server=os.environ.get("SITE_SERVER", "daphne")) as base:
         yield LiveSite(base, path, site_env(url))
 
 
