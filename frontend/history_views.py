@@ -8,7 +8,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
@@ -20,7 +19,7 @@ from collab.conf import permission_policy
 from collab.errors import CollabError
 from collab.names import display_name
 from frontend.csp import content_security_policy
-from frontend.views import SignInFirst, viewable_document
+from frontend.views import SignInFirst, document_page, viewable_document
 
 COLOURS = 8  # .remote-0 … .remote-7 in site.css
 
@@ -66,11 +65,8 @@ def history_document(request, key):
 
 
 @content_security_policy
-def history(request, key):
-    try:
-        document = viewable_document(request, key)
-    except SignInFirst:
-        return redirect_to_login(request.get_full_path())
+@document_page
+def history(request, document):
     view = at_version(document, version_of(request, document))
     may_edit = permission_policy().can_edit(request.user, document)
     return render(request, "collab/history.html", {"document": document, "view": view, "may_edit": may_edit})

@@ -4,6 +4,8 @@ Who may do what is COLLAB["PERMISSION_POLICY"]'s answer, as on the socket;
 title and visibility changes write only their own columns.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -36,6 +38,19 @@ def viewable_document(request, key):
     return document
 
 
+def document_page(view):
+    """The view gets the document it may show; an anonymous visitor is sent to sign in first."""
+    @wraps(view)
+    def page(request, key, *args, **kwargs):
+        try:
+            document = viewable_document(request, key)
+        except SignInFirst:
+            return redirect_to_login(request.get_full_path())
+        return view(request, document, *args, **kwargs)
+
+    return page
+
+
 def managed_document(request, key):
     document = viewable_document(request, key)
     if not permission_policy().can_manage(request.user, document):
@@ -63,11 +78,8 @@ def document_list(request):
 
 
 @content_security_policy
-def document_editor(request, key):
-    try:
-        document = viewable_document(request, key)
-    except SignInFirst:
-        return redirect_to_login(request.get_full_path())
+@document_page
+def document_editor(request, document):
     policy, settings = permission_policy(), collab_settings()
     config = {
         "key": document.key,
