@@ -7,8 +7,17 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.pages import (editor_text, new_shared_document, open_editor, remove_person, set_role, user_name,
-                                 wait_for, wait_for_text, wait_until_sent)
+from tests.browser.pages import (
+    editor_text,
+    new_shared_document,
+    open_editor,
+    remove_person,
+    set_role,
+    user_name,
+    wait_for,
+    wait_for_text,
+    wait_until_sent,
+)
 
 
 def hold_rights_messages(page):

@@ -4,8 +4,8 @@ import pytest
 from django.db.models import F
 
 from collab import store
-from collab.errors import CollabError
 from collab.conf import DEFAULTS
+from collab.errors import CollabError
 from collab.policy import DocumentPolicy
 from collab.submit import Submission, SubmitRequest
 from documents.models import Document
