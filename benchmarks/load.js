@@ -3,8 +3,10 @@
 // comes). Prints one JSON line: committed ops/s, ack and broadcast latency
 // percentiles (ms), duplicate deliveries and whether every document converged.
 //
-//   node benchmarks/load.js --url ws://127.0.0.1:8000/ws/collab/ [--origin URL] [--cookie C]
+//   node benchmarks/load.js --url ws://127.0.0.1:8000/ws/collab/[,ws://…] [--origin URL] [--cookie C]
 //                           --clients N --docs D --ops K --rate R [--label NAME]
+//
+// With several URLs (servers sharing one database), client i connects to URL i mod n.
 const WebSocket = require('ws');
 const ShareDB = require('sharedb/lib/client');
 const textUnicode = require('ot-text-unicode').type;
@@ -19,7 +21,7 @@ function options() {
     return index === -1 ? fallback : args[index + 1];
   };
   return {
-    url: value('url'), origin: value('origin', 'http://127.0.0.1'), cookie: value('cookie', ''),
+    urls: value('url').split(','), origin: value('origin', 'http://127.0.0.1'), cookie: value('cookie', ''),
     clients: +value('clients', 2), docs: +value('docs', 1), ops: +value('ops', 100), rate: +value('rate', 0),
     label: value('label', 'server'),
   };
@@ -39,8 +41,8 @@ function summary(values) {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), n: sorted.length };
 }
 
-async function connect(config) {
-  const socket = new WebSocket(config.url, { origin: config.origin, headers: config.cookie ? { Cookie: config.cookie } : {} });
+async function connect(config, index) {
+  const socket = new WebSocket(config.urls[index % config.urls.length], { origin: config.origin, headers: config.cookie ? { Cookie: config.cookie } : {} });
   socket.on('error', () => {});
   const connection = new ShareDB.Connection(socket);
   await new Promise((resolve) => {
@@ -60,7 +62,7 @@ async function main() {
   let duplicates = 0;
   const clients = [];
   for (let i = 0; i < config.clients; i++) {
-    const connection = await connect(config);
+    const connection = await connect(config, i);
     const seen = new Set();
     connection.on('send', (message) => {
       if (message.a === 'op' && message.seq != null) sentAt.set(`${message.src || connection.id}:${message.seq}`, now());

@@ -1,14 +1,21 @@
-"""Run the load scenarios against our server (daphne, embedded SQLite) and ShareDB's own.
+"""Run the load scenarios against our server and ShareDB's own, in the same run.
 
-    .venv/bin/python benchmarks/load.py [--scenario NAME ...] [--ops-scale X]
+    .venv/bin/python benchmarks/load.py [--setup NAME ...] [--scenario NAME ...] [--ops-scale X] [--server daphne|uvicorn]
 
-Each scenario runs benchmarks/load.js (real ShareDB clients) against a fresh
-daphne and against benchmarks/reference_server.js (ShareDB, MemoryDB), both
-in this run, prints their JSON lines and the ratios, and writes everything
-to benchmarks/results/load.json.
+Setups:
+  embedded    our server on SQLite + the in-memory channel layer, against
+              ShareDB with its MemoryDB;
+  scaleout    one, then two of our server processes on PostgreSQL + Redis
+              (clients spread across them), against ShareDB with
+              sharedb-postgres on the same PostgreSQL cluster.
+Scenarios run benchmarks/load.js (real ShareDB clients); "trace" runs
+benchmarks/replay.js (one client replaying a real editing trace, one op in
+flight). Prints each side's JSON line and the ratios, and writes everything
+to benchmarks/results/load.json (load-uvicorn.json with --server uvicorn).
 """
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -18,9 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.results_file import write_results  # noqa: E402
-from tests.support.daphne import running_daphne, site_env  # noqa: E402
+from benchmarks.traces import TRACES  # noqa: E402
+from tests.support.daphne import SERVERS, manage, site_env  # noqa: E402
 from tests.support.live import LiveSite  # noqa: E402
 from tests.support.node import node_env, require_node  # noqa: E402
+from tests.support.services import postgres_server, redis_server  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # name: (clients, documents, ops per client, ops/s per client; 0 = next op on ack)
@@ -30,18 +39,89 @@ SCENARIOS = {
     "100x10": (100, 10, 40, 0),
     "200x200": (200, 200, 25, 0),
     "200x200@5": (200, 200, 25, 5),
+    "trace": None,  # the first TRACE_OPS ops of TRACE, one client, one op in flight
 }
+SETUP_SCENARIOS = {
+    "embedded": list(SCENARIOS),
+    "scaleout": ["20x1", "100x10", "200x200", "trace"],
+}
+TRACE, TRACE_OPS = "automerge-paper", 5000
+# As deployed: DEBUG off (Django would otherwise record every query).
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "load-benchmark-only-" + "k" * 40, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
 
 
-def run_load(url, origin, cookie, label, clients, docs, ops, rate):
-    command = ["node", str(HERE / "load.js"), "--url", url, "--origin", origin, "--label", label,
-               "--clients", str(clients), "--docs", str(docs), "--ops", str(ops), "--rate", str(rate)]
-    if cookie:
-        command += ["--cookie", cookie]
-    output = subprocess.run(command, env=node_env(), capture_output=True, text=True, timeout=600)
+def run_node(script, args):
+    command = ["node", str(HERE / script), *args]
+    output = subprocess.run(command, env=node_env(), capture_output=True, text=True, timeout=900)
     if output.returncode != 0:
-        raise RuntimeError(f"load.js failed: {output.stderr[-2000:]}")
+        raise RuntimeError(f"{script} failed: {output.stderr[-2000:]}")
     return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def run_scenario(name, urls, origin, cookie, label, ops_scale):
+    common = ["--url", ",".join(urls), "--origin", origin, "--label", label] + (["--cookie", cookie] if cookie else [])
+    if name == "trace":
+        ops = max(1, int(TRACE_OPS * ops_scale))
+        return run_node("replay.js", [*common, "--trace", str(TRACES / f"{TRACE}.json.gz"), "--ops", str(ops)])
+    clients, docs, ops, rate = SCENARIOS[name]
+    ops = max(1, int(ops * ops_scale))
+    return run_node("load.js", [*common, "--clients", str(clients), "--docs", str(docs), "--ops", str(ops), "--rate", str(rate)])
+
+
+@contextlib.contextmanager
+def serving(server_class, env, count):
+    """`count` server processes on one database; yields (their ws URLs, the Cookie of a signed-in user)."""
+    servers = []
+    try:
+        for _ in range(count):
+            servers.append(server_class(env).start())
+        site = LiveSite(servers[0].base, None, env)
+        with contextlib.suppress(subprocess.CalledProcessError):  # already there from an earlier round
+            site.create_user("load")
+        yield [LiveSite(s.base, None, env).ws_url for s in servers], site.login("load")
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@contextlib.contextmanager
+def reference_server(*args):
+    """ShareDB's server (benchmarks/reference_server.js); yields its ws URL."""
+    process = subprocess.Popen(["node", str(HERE / "reference_server.js"), *args], env=node_env(),
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        yield f"ws://127.0.0.1:{json.loads(process.stdout.readline())['port']}"
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def embedded(server_class):
+    """[(label, our ws URLs, cookie, ShareDB's ws URL)] for SQLite + in-memory layer vs MemoryDB."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = site_env(f"sqlite:///{folder}/load.sqlite3", **PRODUCTION)
+        manage(env, "migrate", "--noinput")
+        with serving(server_class, env, 1) as (urls, cookie), reference_server() as theirs:
+            yield [("embedded", urls, cookie, theirs)]
+
+
+@contextlib.contextmanager
+def scaled_out(server_class):
+    """The same for PostgreSQL + Redis, one and two of our processes, vs sharedb-postgres."""
+    import psycopg
+
+    with postgres_server() as database_url, redis_server() as redis_url:
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute("CREATE DATABASE sharedb")
+        env = site_env(database_url, REDIS_URL=redis_url, **PRODUCTION)
+        manage(env, "migrate", "--noinput")
+        with reference_server("--postgres", database_url.rsplit("/", 1)[0] + "/sharedb") as theirs:
+            def rounds():
+                for count in (1, 2):
+                    with serving(server_class, env, count) as (urls, cookie):
+                        yield (f"scaleout-{count}p", urls, cookie, theirs)
+            yield rounds()
 
 
 def ratio(ours, theirs):
@@ -50,43 +130,35 @@ def ratio(ours, theirs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), help="default: all")
+    parser.add_argument("--setup", action="append", choices=list(SETUP_SCENARIOS), help="default: all")
+    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), help="default: all of the setup's")
     parser.add_argument("--ops-scale", type=float, default=1.0, help="multiply ops per client (default 1)")
-    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne", help="our ASGI server (default daphne)")
+    parser.add_argument("--server", choices=list(SERVERS), default="daphne", help="our ASGI server (default daphne)")
     args = parser.parse_args()
     require_node()
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/load.sqlite3"
-        # As deployed: DEBUG off (Django would otherwise record every query).
-        production = {"DEBUG": "0", "SECRET_KEY": "load-benchmark-only-" + "k" * 40, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
-        with running_daphne(url, server=args.server, **production) as base:
-            site = LiveSite(base, Path(folder) / "load.sqlite3", site_env(url, **production))
-            site.create_user("load")
-            cookie = site.login("load")
-            reference = subprocess.Popen(["node", str(HERE / "reference_server.js")], env=node_env(),
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-            try:
-                port = json.loads(reference.stdout.readline())["port"]
-                for name in args.scenario or list(SCENARIOS):
-                    clients, docs, ops, rate = SCENARIOS[name]
-                    ops = max(1, int(ops * args.ops_scale))
-                    ours = run_load(site.ws_url, base, cookie, "ours", clients, docs, ops, rate)
-                    theirs = run_load(f"ws://127.0.0.1:{port}", base, None, "sharedb", clients, docs, ops, rate)
+    for setup in args.setup or list(SETUP_SCENARIOS):
+        names = [name for name in SETUP_SCENARIOS[setup] if not args.scenario or name in args.scenario]
+        with (embedded if setup == "embedded" else scaled_out)(SERVERS[args.server]) as rounds:
+            for label, urls, cookie, theirs in rounds:
+                origin = urls[0].replace("ws://", "http://").split("/ws/")[0]
+                for name in names:
+                    ours = run_scenario(name, urls, origin, cookie, "ours", args.ops_scale)
+                    sharedb = run_scenario(name, [theirs], origin, None, "sharedb", args.ops_scale)
                     row = {
-                        "scenario": name, "ours": ours, "sharedb": theirs,
-                        "ratio_ops_per_s": ratio(ours["committed_ops_per_s"], theirs["committed_ops_per_s"]),
-                        "ratio_ack_p99": ratio(ours["ack_ms"]["p99"], theirs["ack_ms"]["p99"]),
+                        "setup": label, "scenario": name, "ours": ours, "sharedb": sharedb,
+                        "ratio_ops_per_s": ratio(ours["committed_ops_per_s"], sharedb["committed_ops_per_s"]),
+                        "ratio_ack_p99": ratio(ours["ack_ms"]["p99"], sharedb["ack_ms"]["p99"]),
                     }
                     rows.append(row)
                     print(json.dumps(ours))
-                    print(json.dumps(theirs))
-                    print(f"{name}: ops/s ours/sharedb = {row['ratio_ops_per_s']}, ack p99 ours/sharedb = {row['ratio_ack_p99']}")
-            finally:
-                reference.stdin.close()
-                reference.wait(timeout=10)
+                    print(json.dumps(sharedb))
+                    print(f"{label} {name}: ops/s ours/sharedb = {row['ratio_ops_per_s']}, ack p99 ours/sharedb = {row['ratio_ack_p99']}",
+                          flush=True)
     write_results("load" if args.server == "daphne" else f"load-{args.server}", rows,
-                  setup=f"{args.server}, embedded SQLite + in-memory channel layer, DEBUG off")
+                  setup=f"{args.server}; embedded: SQLite + in-memory layer vs ShareDB MemoryDB; "
+                        "scaleout: PostgreSQL + Redis vs ShareDB + sharedb-postgres; DEBUG off")
+
 
 if __name__ == "__main__":
     main()
