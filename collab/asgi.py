@@ -14,15 +14,16 @@ from django.core.asgi import get_asgi_application
 
 
 def websocket_application(routes=()):
-    """collab's WebSocket route (and any others), behind the flood guard, Origin checks and the session's user."""
+    """collab's WebSocket route (and any others), behind the flood guard, Origin checks, a few handshakes at a time, and the session's user."""
     from channels.routing import URLRouter
     from channels.security.websocket import AllowedHostsOriginValidator
 
     from collab.auth import SessionUserMiddleware
     from collab.guard import FloodGuard
+    from collab.handshakes import HandshakeGate
     from collab.routing import websocket_urlpatterns
 
-    return FloodGuard(AllowedHostsOriginValidator(SessionUserMiddleware(URLRouter([*websocket_urlpatterns, *routes]))))
+    return FloodGuard(AllowedHostsOriginValidator(HandshakeGate(SessionUserMiddleware(URLRouter([*websocket_urlpatterns, *routes])))))
 
 
 def collab_application(http=None, websocket_routes=()):

@@ -58,6 +58,10 @@ DEFAULTS = {
     # Seconds a client closed that way is refused at the handshake, by its
     # session (or address, without one), before any database work.
     "LIMIT_BAN_SECONDS": 10,
+    # WebSocket connections being set up (session and user read, connect
+    # handled) at once in one server process; the others wait their turn, so
+    # a reconnect storm does not hold up the people already editing.
+    "HANDSHAKES_AT_ONCE": 8,
     # Attempts at committing one op when other processes keep winning the race.
     "MAX_SUBMIT_RETRIES": 10,
 }

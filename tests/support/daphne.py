@@ -62,8 +62,8 @@ class DaphneServer:
         self.process = None
 
     def command(self):
-        # A listen backlog of 1,024, not Twisted's 50: many clients come back at once after a restart.
-        return [str(BIN / "daphne"), "-v", "1", "-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=1024", *DAPHNE_OPTIONS,
+        # A listen backlog of 4,096, not Twisted's 50: many clients come back at once after a restart.
+        return [str(BIN / "daphne"), "-v", "1", "-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=4096", *DAPHNE_OPTIONS,
                 *self.options, "config.asgi:application"]
 
     def start(self):
@@ -95,7 +95,7 @@ class UvicornServer(DaphneServer):
     def command(self):
         return [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
                 "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--ws-max-size", "2097152",
-                "--backlog", "1024", "--no-access-log", "--log-level", "warning", *self.options]
+                "--backlog", "4096", "--no-access-log", "--log-level", "warning", *self.options]
 
 
 SERVERS = {"daphne": DaphneServer, "uvicorn": UvicornServer}
