@@ -1,21 +1,111 @@
+"""collab's in-memory layer: the stock layer's behaviour (checked against it), at a cost per message, not per connection."""
+
+import asyncio
+import random
+
+import pytest
+from channels.exceptions import ChannelFull
+from channels.layers import InMemoryChannelLayer as StockLayer
+
 from collab import layers
 
 
-async def test_expired_entries_are_looked_for_at_most_once_a_second(monkeypatch):
-    layer = layers.InMemoryChannelLayer(group_expiry=10**9)
-    scans = []
-    monkeypatch.setattr(layers.StockInMemoryChannelLayer, "_clean_expired", lambda self: scans.append(1))
-    await layer.group_add("doc", "consumer.one")
-    for _ in range(50):
-        await layer.group_send("doc", {"type": "collab.op"})
-    assert len(scans) == 1
-    assert (await layer.receive("consumer.one"))["type"] == "collab.op"
+@pytest.mark.parametrize("seed", range(20))
+async def test_the_same_messages_reach_the_same_channels_in_the_same_order_as_with_the_stock_layer(seed):
+    rng = random.Random(seed)
+    ours, stock = layers.InMemoryChannelLayer(capacity=5), StockLayer(capacity=5, group_expiry=10**9)
+    channels, groups = [f"consumer.{n}" for n in range(6)], [f"doc.{n}" for n in range(3)]
+    waiting = {channel: 0 for channel in channels}  # what the stock layer holds, so receive never blocks
+    for step in range(300):
+        action, channel, group = rng.random(), rng.choice(channels), rng.choice(groups)
+        message = {"type": "collab.op", "step": step}
+        outcomes = []
+        for layer in (ours, stock):
+            try:
+                if action < 0.15:
+                    await layer.group_add(group, channel)
+                elif action < 0.2:
+                    await layer.group_discard(group, channel)
+                elif action < 0.45:
+                    await layer.send(channel, message)
+                elif action < 0.7:
+                    await layer.group_send(group, message)
+                elif waiting[channel]:
+                    outcomes.append(await layer.receive(channel))
+            except ChannelFull:
+                outcomes.append("full")
+        assert outcomes[:1] == outcomes[1:], f"seed {seed}, step {step}"
+        waiting = {name: len(stock.channels[name]._queue) if name in stock.channels else 0 for name in channels}
+    assert {name: len(queue.messages) for name, queue in ours.channels.items() if queue.messages} == \
+           {name: len(queue._queue) for name, queue in stock.channels.items() if len(queue._queue)}
 
 
-async def test_messages_still_reach_every_member():
-    count = 3
-    layer = layers.InMemoryChannelLayer(group_expiry=10**9)
-    for index in range(count):
-        await layer.group_add("doc", f"consumer.{index}")
-    await layer.group_send("doc", {"type": "collab.op", "v": 7})
-    assert [(await layer.receive(f"consumer.{index}"))["v"] for index in range(count)] == [7] * count
+async def test_an_idle_receiver_holds_no_queue_and_a_drained_channel_is_forgotten():
+    layer = layers.InMemoryChannelLayer()
+    receiving = asyncio.ensure_future(layer.receive("consumer.one"))
+    await asyncio.sleep(0)
+    assert isinstance(layer.channels["consumer.one"], layers.Channel)
+    await layer.send("consumer.one", {"type": "collab.op"})
+    assert (await receiving)["type"] == "collab.op"
+    assert layer.channels == {}
+
+
+async def test_a_receiver_cancelled_after_being_woken_leaves_the_message_to_the_next():
+    layer = layers.InMemoryChannelLayer()
+    first = asyncio.ensure_future(layer.receive("consumer.one"))
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(layer.receive("consumer.one"))
+    await asyncio.sleep(0)
+    await layer.send("consumer.one", {"type": "collab.op", "v": 1})
+    first.cancel()  # woken, not yet run
+    assert (await second)["v"] == 1
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    assert layer.channels == {}
+
+
+async def test_a_cancelled_idle_receiver_is_forgotten():
+    layer = layers.InMemoryChannelLayer()
+    receiving = asyncio.ensure_future(layer.receive("consumer.one"))
+    await asyncio.sleep(0)
+    receiving.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await receiving
+    assert layer.channels == {}
+
+
+async def test_each_receiver_gets_its_own_copy():
+    layer = layers.InMemoryChannelLayer()
+    for name in ("consumer.one", "consumer.two"):
+        await layer.group_add("doc", name)
+    await layer.group_send("doc", {"type": "collab.op", "ops": [1]})
+    (await layer.receive("consumer.one"))["ops"].append(2)
+    assert (await layer.receive("consumer.two"))["ops"] == [1]
+
+
+async def test_a_full_channel_refuses_a_send_and_is_skipped_by_a_group_send():
+    layer = layers.InMemoryChannelLayer(capacity=1)
+    await layer.group_add("doc", "consumer.full")
+    await layer.group_add("doc", "consumer.free")
+    await layer.send("consumer.full", {"type": "first"})
+    with pytest.raises(ChannelFull):
+        await layer.send("consumer.full", {"type": "second"})
+    await layer.group_send("doc", {"type": "collab.op"})
+    assert (await layer.receive("consumer.free"))["type"] == "collab.op"
+    assert (await layer.receive("consumer.full"))["type"] == "first"
+
+
+async def test_expired_messages_are_looked_for_at_most_once_a_second_and_take_their_channel_out_of_groups(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(layers.time, "monotonic", lambda: clock[0])
+    layer = layers.InMemoryChannelLayer(expiry=-1)  # every message has expired on arrival
+    await layer.group_add("doc", "consumer.behind")
+    await layer.group_add("other", "consumer.idle")  # no message: nothing expires
+    await layer.group_send("doc", {"type": "collab.op"})  # the first look, before the message is in
+    clock[0] += 0.5
+    await layer.group_send("doc", {"type": "collab.op"})
+    assert "consumer.behind" in layer.groups["doc"], "looked again within the second"
+    clock[0] += 0.6
+    await layer.group_send("other", {"type": "collab.op"})
+    assert "consumer.behind" not in layer.groups["doc"] and "consumer.behind" not in layer.channels
+    assert "consumer.idle" in layer.groups["other"]
