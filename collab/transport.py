@@ -18,14 +18,48 @@
   away while a broadcast was on its way) raised inside the application,
   which logged a traceback; there is no one to deliver it to, so it is
   dropped.
+- autobahn formats the arguments of its debug log lines (coloured names,
+  a pformat of its settings) before it knows the line is dropped: a
+  tenth of the event loop's time when ops fan out to many sockets. They
+  are formatted only when a line is written now.
 
 daphne imports the ASGI application before it builds its WebSocket
 factory, so calling this from the application's module is early enough.
 """
 
+from pprint import pformat
+
 QUEUE_LIMIT = 64  # messages read but not yet handled, per connection
 RESUME_CHECK_SECONDS = 0.005
 LIMIT_CLOSE_CODES = {1008, 1009}
+
+
+class Formatted:
+    """A log argument formatted when the line is written, not when it is logged."""
+
+    __slots__ = ("function", "args", "kwargs")
+
+    def __init__(self, function, *args, **kwargs):
+        self.function, self.args, self.kwargs = function, args, kwargs
+
+    def __format__(self, spec):
+        return format(self.function(*self.args, **self.kwargs), spec)
+
+    def __str__(self):
+        return self.__format__("")
+
+    __repr__ = __str__
+
+
+def format_autobahn_logs_lazily():
+    from autobahn import util
+    from autobahn.twisted import websocket as twisted_websocket
+    from autobahn.websocket import protocol
+
+    for module in (protocol, twisted_websocket):
+        module.hltype = lambda *args, **kwargs: Formatted(util.hltype, *args, **kwargs)
+        module.hlval = lambda *args, **kwargs: Formatted(util.hlval, *args, **kwargs)
+    protocol.pformat = lambda *args, **kwargs: Formatted(pformat, *args, **kwargs)
 
 
 def patch_daphne():
@@ -36,6 +70,7 @@ def patch_daphne():
         return
     if getattr(server.WebSocketFactory, "patched_by_collab", False):
         return
+    format_autobahn_logs_lazily()
 
     class WebSocketProtocol(ws_protocol.WebSocketProtocol):
         reading_paused = False

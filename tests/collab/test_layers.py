@@ -109,3 +109,15 @@ async def test_expired_messages_are_looked_for_at_most_once_a_second_and_take_th
     await layer.group_send("other", {"type": "collab.op"})
     assert "consumer.behind" not in layer.groups["doc"] and "consumer.behind" not in layer.channels
     assert "consumer.idle" in layer.groups["other"]
+
+
+async def test_a_message_that_copies_itself_is_copied_its_own_way():
+    from collab.broadcast import Event
+
+    layer = layers.InMemoryChannelLayer()
+    for name in ("consumer.one", "consumer.two"):
+        await layer.group_add("doc", name)
+    event = Event(type="collab.op", text="[1]")
+    await layer.group_send("doc", event)
+    one, two = await layer.receive("consumer.one"), await layer.receive("consumer.two")
+    assert one == two == event and one is not two and one is not event and type(one) is Event
