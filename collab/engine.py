@@ -14,7 +14,7 @@ from django.db import close_old_connections, transaction
 from collab.broadcast import publish_op
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError
-from collab.store import Heads, LogOutOfStep
+from collab.store import Heads, LogOutOfStep, writes_together
 from collab.submit import SubmitRequest
 from collab.watcher import watcher
 
@@ -69,10 +69,18 @@ class GroupCommitter:
 
     @staticmethod
     async def settle(batch, results):
-        """Publish the committed ops in commit order, then answer each submitter."""
-        for (request, future), result in zip(batch, results, strict=True):
+        """Publish the committed ops, each document's in commit order, then answer each submitter."""
+        committed = {}
+        for (request, _), result in zip(batch, results, strict=True):
             if not isinstance(result, BaseException) and result.committed is not None:
-                await publish_committed(request.submission.key, result.committed, request.submission.watching)
+                committed.setdefault(request.submission.key, []).append((result.committed, request.submission.watching))
+        if watcher.process_local():
+            for key, rows in committed.items():
+                await publish_in_order(key, rows)
+        else:
+            # Through Redis each publish is a round trip: documents go side by side, each in order.
+            await asyncio.gather(*(publish_in_order(key, rows) for key, rows in committed.items()))
+        for (request, future), result in zip(batch, results, strict=True):
             if future.done():  # the submitter went away (its socket closed) meanwhile
                 continue
             if isinstance(result, BaseException):
@@ -86,9 +94,11 @@ def commit_batch(requests):
 
     A submission writes only at its very end (store.commit), so one refused
     on the way has written nothing and needs no savepoint: the batch goes in
-    one transaction with no per-submission overhead. Anything else going
-    wrong (an op log out of step, a database error) rolls the batch back,
-    and each submission is then run alone, to find whose it was.
+    one transaction with no per-submission overhead, and its writes are
+    sent together (store.writes_together). Anything else going wrong (a
+    document moved by another process, an op log out of step, a database
+    error) rolls the batch back, and each submission is then run alone,
+    to find whose it was.
     """
     close_old_connections()  # as database_sync_to_async does around each call
     try:
@@ -101,7 +111,7 @@ def commit_batch(requests):
 
 def commit_together(requests):
     results = []
-    with transaction.atomic():
+    with transaction.atomic(), writes_together():
         for request in requests:
             try:
                 results.append(request.run())
@@ -118,6 +128,11 @@ def commit_alone(request):
             return request.run()
     except Exception as error:
         return error
+
+
+async def publish_in_order(key, rows):
+    for row, submitter_watching in rows:
+        await publish_committed(key, row, submitter_watching)
 
 
 async def publish_committed(key, row, submitter_watching=False):

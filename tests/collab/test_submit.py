@@ -103,3 +103,89 @@ def test_a_batch_commits_around_a_refusal_and_around_a_damaged_document(make_use
     # What the committer remembers is what was committed, not what was rolled back.
     logged = {row.version: row.op for row in store.ops_between(Document.objects.get(key="a").pk, 0)}
     assert all(logged[row.version] == row.op for row in heads.recent["a"]) and heads.get("a").version == 3
+
+
+def test_a_batch_sends_its_writes_together_whatever_its_size(make_user, make_document):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from collab.engine import commit_batch
+
+    user = make_user()
+    heads = store.Heads()
+    for index in range(30):
+        make_document(key=f"d{index}", content="", created_by=user)
+
+    def batch(count, seq):
+        return [SubmitRequest(Submission(key=f"d{index}", version=None, src="s", seq=seq, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
+                for index in range(count)]
+
+    commit_batch(batch(30, 1))  # the heads are read once, then remembered
+    writes = []
+    for count, seq in ((3, 2), (30, 3)):
+        with CaptureQueriesContext(connection) as queries:
+            assert not [result for result in commit_batch(batch(count, seq)) if isinstance(result, Exception)]
+        # Django logs an executemany as "N times: SQL".
+        writes.append([query["sql"].split(": ", 1) for query in queries.captured_queries if " times: " in query["sql"]])
+    assert [[(times, sql.split()[0]) for times, sql in batch] for batch in writes] == [
+        [("3 times", "UPDATE"), ("3 times", "INSERT")], [("30 times", "UPDATE"), ("30 times", "INSERT")]]
+    assert all(not query["sql"].startswith(("UPDATE", "INSERT")) for query in queries.captured_queries)
+    assert [Document.objects.get(key=f"d{index}").content for index in (0, 2, 29)] == ["xxx", "xxx", "xx"]
+
+
+def test_a_document_moved_by_another_process_during_a_batch_sends_it_round_again_one_by_one(make_user, make_document):
+    """The batch's writes go at its end: a lost race shows then, for the whole batch (BatchConflict),
+    and each submission is committed alone, transformed over what the other process wrote."""
+    from collab.engine import commit_batch
+
+    user = make_user()
+    heads = store.Heads()
+    for key in ("a", "b"):
+        make_document(key=key, content="ab", created_by=user)
+
+    def request(key, op, seq, version=None):
+        return SubmitRequest(Submission(key=key, version=version, src="s", seq=seq, user=user, op=op), DocumentPolicy(), DEFAULTS, heads)
+
+    commit_batch([request("a", ["1"], 1), request("b", ["1"], 2)])  # remembered at version 2: "1ab"
+    submit(user, "a", 2, [3, "!"], src="elsewhere")  # another process: "1ab!" at version 3, past the cache
+    results = commit_batch([request("b", [1, "2"], 3, version=2), request("a", [1, "2"], 4, version=2), request("a", [2, "3"], 5, version=3)])
+    assert [result.version for result in results] == [2, 3, 4]
+    assert [Document.objects.get(key=key).content for key in ("a", "b")] == ["12a3b!", "12ab"]
+    assert Document.objects.get(key="a").version == 5
+    versions = [row.version for row in store.ops_between(Document.objects.get(key="a").pk, 0)]
+    assert versions == [0, 1, 2, 3, 4], "every op once, at its own version"
+
+
+def test_reads_within_a_batch_see_its_own_writes(make_user, make_document):
+    user = make_user()
+    make_document(key="d", content="", created_by=user)
+    from django.db import transaction
+
+    with transaction.atomic(), store.writes_together():
+        document = store.load_document("d")
+        assert store.commit(document, "edit", ["x"], "s", 1, user, "x", document.type)
+        assert store.load_document("d").version == 2
+        assert [row.op for row in store.ops_between(document.pk, 1)] == [["x"]]
+
+
+def test_rights_lowered_during_a_batch_refuse_its_op_even_though_the_version_did_not_move(make_user, make_document):
+    """Only the guarded UPDATE can tell: the op's INSERT would fit, as no other op took its version."""
+    from collab.engine import commit_batch
+    from documents.models import DocumentAccess, Role
+
+    owner, editor = make_user(), make_user()
+    heads = store.Heads()
+    for key in ("shared", "own"):
+        make_document(key=key, content="", created_by=owner)
+    DocumentAccess.objects.create(document=Document.objects.get(key="shared"), user=editor, role=Role.EDITOR)
+    DocumentAccess.objects.create(document=Document.objects.get(key="own"), user=editor, role=Role.EDITOR)
+
+    def request(key, seq):
+        return SubmitRequest(Submission(key=key, version=None, src="s", seq=seq, user=editor, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
+
+    commit_batch([request("shared", 1), request("own", 2)])
+    DocumentAccess.objects.filter(document__key="shared").update(role=Role.VIEWER)
+    Document.objects.filter(key="shared").update(access_revision=F("access_revision") + 1)  # as the signals do
+    results = commit_batch([request("own", 3), request("shared", 4)])
+    assert results[0].version == 2 and results[1].code == "ERR_OP_SUBMIT_REJECTED"
+    assert [Document.objects.get(key=key).content for key in ("own", "shared")] == ["xx", "x"]
