@@ -6,7 +6,8 @@
 Runs benchmarks/<script> under `py-spy record --subprocesses --threads`,
 then writes benchmarks/results/profiles/NAME.txt: for each server process
 (daphne or uvicorn) its threads' shares of the samples, and per thread the
-functions holding the most samples (inclusive, idle waits left out).
+functions holding the most samples (inclusive; idle waits and the
+server's start-up left out).
 """
 
 import argparse
@@ -21,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 PROFILES = HERE / "results" / "profiles"
 SERVERS = ("daphne", "uvicorn")
 IDLE = ("EpollSelector.select", "_worker", "select", "wait")  # a thread waiting for work or for I/O
+START_UP = "_find_and_load"  # a module being imported: the server starting, not serving
 TOP = 30
 COMMON = 0.85  # a function in more of a thread's samples than this is its frame (the loop, the worker), not news
 
@@ -33,7 +35,7 @@ def parse(raw):
         frames = stack.split(";")
         process = next((frame for frame in frames if frame.startswith("process ") and any(s in frame for s in SERVERS)), None)
         thread = next((frame.split(":")[-1].strip() for frame in frames if frame.startswith("thread ")), "?")
-        if process is None or frames[-1].split(" (")[0] in IDLE:
+        if process is None or frames[-1].split(" (")[0] in IDLE or any(frame.startswith(START_UP) for frame in frames):
             continue
         key = (process.split(":")[0], thread)
         totals[key] += int(count)
