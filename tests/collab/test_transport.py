@@ -27,3 +27,41 @@ def test_autobahns_log_arguments_read_as_before():
         assert format(module.hltype(util.hl)) == util.hltype(util.hl)
         assert format(module.hlval(42, color="blue")) == util.hlval(42, color="blue")
     assert str(protocol.pformat({"b": [1, 2], "a": 1})) == "{'a': 1, 'b': [1, 2]}"
+
+
+class FakeTransport:
+    """The parts of Twisted's TCP transport the direct send reads: its buffers and writeSomeData."""
+
+    def __init__(self, accepts):
+        self.accepts, self.sent, self.buffered = accepts, [], []
+        self.connected, self._writeDisconnected, self._tempDataLen, self.dataBuffer, self.offset = True, False, 0, b"", 0
+
+    def writeSomeData(self, data):
+        taken = self.accepts.pop(0)
+        if isinstance(taken, Exception):
+            return taken
+        self.sent.append(bytes(data[:taken]))
+        return taken
+
+    def write(self, data):
+        self.buffered.append(data)
+        self._tempDataLen += len(data)
+
+
+def test_a_message_goes_out_at_once_when_nothing_waits_and_keeps_its_order_when_something_does():
+    from twisted.internet.main import CONNECTION_LOST
+
+    from collab.transport import send_at_once_when_idle
+
+    transport = FakeTransport(accepts=[5, 3, CONNECTION_LOST])
+    send_at_once_when_idle(transport)
+    transport.write(b"hello")
+    assert (transport.sent, transport.buffered) == ([b"hello"], [])
+    transport.write(b"partial")  # the socket takes 3 bytes: the rest waits in Twisted's buffer
+    assert (transport.sent[-1], transport.buffered) == (b"par", [b"tial"])
+    transport.write(b"after")  # something waits: this goes behind it, not around it
+    assert transport.buffered == [b"tial", b"after"] and len(transport.sent) == 2
+    transport._tempDataLen = 0
+    transport.buffered.clear()
+    transport.write(b"lost")  # a failed send is left for Twisted to find and report
+    assert transport.buffered == [b"lost"]
