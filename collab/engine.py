@@ -7,6 +7,7 @@ op to everyone subscribed, in commit order.
 """
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections, transaction
@@ -17,6 +18,8 @@ from collab.errors import CollabError
 from collab.store import Heads, LogOutOfStep, writes_together
 from collab.submit import SubmitRequest
 from collab.watcher import watcher
+
+logger = logging.getLogger(__name__)
 
 
 class GroupCommitter:
@@ -80,6 +83,7 @@ class GroupCommitter:
         else:
             # Through Redis each publish is a round trip: documents go side by side, each in order.
             await asyncio.gather(*(publish_in_order(key, rows) for key, rows in committed.items()))
+        # The ops are committed whatever became of their publishing: every submitter is answered.
         for (request, future), result in zip(batch, results, strict=True):
             if future.done():  # the submitter went away (its socket closed) meanwhile
                 continue
@@ -131,8 +135,13 @@ def commit_alone(request):
 
 
 async def publish_in_order(key, rows):
-    for row, submitter_watching in rows:
-        await publish_committed(key, row, submitter_watching)
+    """Publish one document's committed ops in order; a failure (the channel layer unreachable) is logged,
+    and the rest of them are not sent: subscribers fill the gap from the database on the next op."""
+    try:
+        for row, submitter_watching in rows:
+            await publish_committed(key, row, submitter_watching)
+    except Exception:
+        logger.exception("collab: could not publish the ops committed to %r", key)
 
 
 async def publish_committed(key, row, submitter_watching=False):

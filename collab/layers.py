@@ -69,39 +69,46 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
         self._put(channel, message)
 
     def _put(self, channel, message):
-        queue = self.channels.get(channel)
-        if queue is None:
-            queue = self.channels[channel] = Channel()
+        queue = self._channel(channel)
         if queue.messages is None:
             queue.messages = deque()
-        if len(queue.messages) >= self.get_capacity(channel):
+        if 0 < self.get_capacity(channel) <= len(queue.messages):  # as asyncio.Queue: 0 means no limit
             raise ChannelFull(channel)
         queue.messages.append((time.time() + self.expiry, copy_of(message)))
         queue.wake_one()
 
-    async def receive(self, channel):
-        self.require_valid_channel_name(channel)
-        self._clean_expired()
+    def _channel(self, channel):
         queue = self.channels.get(channel)
         if queue is None:
             queue = self.channels[channel] = Channel()
-        try:
-            while not queue.messages:
-                waiting = asyncio.get_running_loop().create_future()
-                queue.receivers.append(waiting)
-                try:
-                    await waiting
-                except BaseException:
-                    if waiting in queue.receivers:
-                        queue.receivers.remove(waiting)
-                    elif queue.messages:
-                        queue.wake_one()  # woken, then cancelled: the message is the next receiver's
-                    raise
-            _, message = queue.messages.popleft()
-            return message
-        finally:
-            if not queue.messages and not queue.receivers and self.channels.get(channel) is queue:
-                del self.channels[channel]
+        return queue
+
+    def _forget_if_idle(self, channel, queue):
+        if not queue.messages and not queue.receivers and self.channels.get(channel) is queue:
+            del self.channels[channel]
+
+    async def receive(self, channel):
+        self.require_valid_channel_name(channel)
+        self._clean_expired()
+        while True:
+            # Looked up again after each wait: a woken receiver's channel may have been dropped
+            # meanwhile (another receiver took the message, or it expired), and a new one made.
+            queue = self._channel(channel)
+            if queue.messages:
+                _, message = queue.messages.popleft()
+                self._forget_if_idle(channel, queue)
+                return message
+            waiting = asyncio.get_running_loop().create_future()
+            queue.receivers.append(waiting)
+            try:
+                await waiting
+            except BaseException:
+                if waiting in queue.receivers:
+                    queue.receivers.remove(waiting)
+                elif queue.messages:
+                    queue.wake_one()  # woken, then cancelled: the message is the next receiver's
+                self._forget_if_idle(channel, queue)
+                raise
 
     async def group_send(self, group, message):
         assert isinstance(message, dict), "Message is not a dict"

@@ -212,6 +212,7 @@ _batch = threading.local()
 @contextlib.contextmanager
 def writes_together():
     """commit() within this block only queues its writes; they are sent at its end (in the caller's transaction)."""
+    assert getattr(_batch, "pending", None) is None, "writes_together() does not nest"
     _batch.pending = PendingWrites()
     try:
         yield

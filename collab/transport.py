@@ -22,16 +22,18 @@
   two epoll calls and a turn per message sent. When nothing is waiting in
   the buffer, a message is sent at once; what the socket does not take is
   buffered as before (and a failed send is left for Twisted to report).
-- autobahn formats the arguments of its debug log lines (coloured names,
-  a pformat of its settings) before it knows the line is dropped: a
-  tenth of the event loop's time when ops fan out to many sockets. They
-  are formatted only when a line is written now.
+- After the upgrade, the HTTP channel that read the handshake stays
+  registered as the socket's producer, keeping the request and its headers
+  (about 4 KiB) for the connection's life; it has nothing left to produce,
+  so it is let go.
+- autobahn formats the arguments of its debug log lines (coloured names
+  and values) before it knows the line is dropped: a tenth of the event
+  loop's time when ops fan out to many sockets. They are formatted only
+  when a line is written now.
 
 daphne imports the ASGI application before it builds its WebSocket
 factory, so calling this from the application's module is early enough.
 """
-
-from pprint import pformat
 
 QUEUE_LIMIT = 64  # messages read but not yet handled, per connection
 RESUME_CHECK_SECONDS = 0.005
@@ -63,7 +65,6 @@ def format_autobahn_logs_lazily():
     for module in (protocol, twisted_websocket):
         module.hltype = lambda *args, **kwargs: Formatted(util.hltype, *args, **kwargs)
         module.hlval = lambda *args, **kwargs: Formatted(util.hlval, *args, **kwargs)
-    protocol.pformat = lambda *args, **kwargs: Formatted(pformat, *args, **kwargs)
 
 
 def send_at_once_when_idle(transport):
@@ -96,8 +97,10 @@ def patch_daphne():
 
         def connectionMade(self):
             super().connectionMade()
-            if isinstance(self.transport, tcp.Connection):  # not TLS, which has buffers of its own
+            if isinstance(self.transport, tcp.Connection):  # plain TCP: TLS has buffers and producers of its own
                 send_at_once_when_idle(self.transport)
+                if self.transport.producer is not None:
+                    self.transport.unregisterProducer()
 
         def onMessage(self, payload, isBinary):
             super().onMessage(payload, isBinary)

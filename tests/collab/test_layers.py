@@ -121,3 +121,24 @@ async def test_a_message_that_copies_itself_is_copied_its_own_way():
     await layer.group_send("doc", event)
     one, two = await layer.receive("consumer.one"), await layer.receive("consumer.two")
     assert one == two == event and one is not two and one is not event and type(one) is Event
+
+
+async def test_a_woken_receiver_whose_channel_was_dropped_meanwhile_still_gets_the_next_message():
+    """Found in review: another receiver took the message first and dropped the idle channel,
+    leaving the woken one waiting on a channel nobody sent to any more."""
+    layer = layers.InMemoryChannelLayer()
+    first = asyncio.ensure_future(layer.receive("consumer.one"))
+    await asyncio.sleep(0)
+    await layer.send("consumer.one", {"type": "m1"})  # wakes the first receiver, which has not run yet
+    assert (await layer.receive("consumer.one"))["type"] == "m1"  # a second one takes the message
+    await asyncio.sleep(0)
+    await layer.send("consumer.one", {"type": "m2"})
+    assert (await asyncio.wait_for(first, 1))["type"] == "m2"
+    assert layer.channels == {}
+
+
+async def test_a_capacity_of_zero_means_no_limit_as_in_the_stock_layer():
+    layer = layers.InMemoryChannelLayer(capacity=0)
+    for _ in range(3):
+        await layer.send("consumer.one", {"type": "collab.op"})
+    assert len(layer.channels["consumer.one"].messages) == 3

@@ -26,7 +26,6 @@ def test_autobahns_log_arguments_read_as_before():
         assert isinstance(module.hltype(test_autobahns_log_arguments_read_as_before), Formatted)
         assert format(module.hltype(util.hl)) == util.hltype(util.hl)
         assert format(module.hlval(42, color="blue")) == util.hlval(42, color="blue")
-    assert str(protocol.pformat({"b": [1, 2], "a": 1})) == "{'a': 1, 'b': [1, 2]}"
 
 
 class FakeTransport:
