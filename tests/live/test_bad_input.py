@@ -1,6 +1,6 @@
 """Bad input, live: well over a thousand hostile WebSocket messages against daphne.
 
-The corpus (tests/live/badinput.py) goes out from a viewer and a stranger of
+The corpus (tests/live/badinput/) goes out from a viewer and a stranger of
 one document, and malformed ops, creates and deletes from its owner. Each
 message is followed by a ping, so the next {"a":"pp"} marks the end of its
 answer. A message must get valid strict JSON (an error reply with a code and
