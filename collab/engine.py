@@ -15,7 +15,7 @@ from django.db import close_old_connections, transaction
 from collab.broadcast import publish_op
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError
-from collab.store import Heads, LogOutOfStep, writes_together
+from collab.store import Heads, writes_together
 from collab.submit import SubmitRequest
 from collab.watcher import watcher
 
@@ -119,8 +119,6 @@ def commit_together(requests):
         for request in requests:
             try:
                 results.append(request.run())
-            except LogOutOfStep:
-                raise
             except CollabError as refusal:
                 results.append(refusal)
     return results

@@ -66,14 +66,14 @@ def session_cookie(scope):
     Read by hand: the stdlib's cookie parser was a tenth of the cost of a
     connection in a reconnect storm, and a session id needs no unquoting.
     """
-    wanted = settings.SESSION_COOKIE_NAME + "="
+    wanted, found = settings.SESSION_COOKIE_NAME + "=", None
     for name, value in scope.get("headers", ()):
         if name == b"cookie":
             for pair in value.decode("latin-1").split(";"):
                 pair = pair.strip()
                 if pair.startswith(wanted):
-                    return pair[len(wanted):].strip('"')
-    return None
+                    found = pair[len(wanted):].strip('"')  # the last one, as django.http.parse_cookie keeps it
+    return found
 
 
 def client_key(scope):

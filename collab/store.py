@@ -274,10 +274,14 @@ def write_now(document, move, operation, milestone):
 
 
 def set_head(document_id, type_uri, content, version):
-    """Put the document at a head rebuilt from its log (collab_repair): the one write outside commit()."""
+    """Put the document at a head rebuilt from its log (collab_repair): the one write outside commit().
+
+    The access revision moves too, so that a head remembered by a running
+    server (its text damaged, its version perhaps the same) fails commit()'s guard.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Document._meta.db_table} SET type = %s, content = %s, version = %s WHERE id = %s",
+            f"UPDATE {Document._meta.db_table} SET type = %s, content = %s, version = %s, access_revision = access_revision + 1 WHERE id = %s",
             [type_uri, content, version, document_id],
         )
 

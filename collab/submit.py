@@ -76,6 +76,8 @@ class SubmitRequest:
         for _ in range(self.max_retries):
             try:
                 outcome = self.attempt()
+            except store.LogOutOfStep:
+                raise  # the row was moved in this transaction: it must be rolled back, not retried in it
             except CollabError:
                 if not self.from_heads:
                     raise
@@ -121,7 +123,7 @@ class SubmitRequest:
         submission = self.submission
         if submission.create is not None:
             # Rare, and must see a row deleted meanwhile: never from the remembered heads.
-            self.trust_heads = self.from_heads = False
+            self.trust_heads = False
             return self.create(self.head())
         document = self.head()
         if document is None or not rights_of(submission.user, document, self.policy).view:

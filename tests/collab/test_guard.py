@@ -74,3 +74,16 @@ def test_the_session_cookie_is_found_among_others(settings):
     assert session_cookie(headers(f'{name}="quoted"')) == "quoted"
     assert session_cookie(headers(f"x{name}=no; other=1")) is None
     assert session_cookie({"headers": []}) is None
+
+
+def test_a_repeated_session_cookie_means_the_session_djangos_pages_see():
+    """Found in review: the socket took the first of two session cookies, Django's pages the last,
+    so a socket could act as another session than the page that opened it."""
+    from django.conf import settings
+    from django.http.cookie import parse_cookie
+
+    from collab.guard import session_cookie
+
+    name = settings.SESSION_COOKIE_NAME
+    value = f"{name}=first; theme=dark; {name}=second"
+    assert session_cookie({"headers": [(b"cookie", value.encode())]}) == parse_cookie(value)[name] == "second"

@@ -85,11 +85,21 @@ async def test_a_refused_or_failed_handshake_frees_its_place(two_at_once):
     await fourth.disconnect()
 
 
-async def test_http_passes_without_waiting(two_at_once):
+async def test_http_passes_while_every_place_is_taken(two_at_once):
+    held = Held()
+    gate = HandshakeGate(held)
+    waiting = [await opened(gate, name) for name in ("a", "b", "c")]
+    assert held.started == ["a", "b"]  # full: "c" waits
     seen = []
 
     async def application(scope, receive, send):
         seen.append(scope["type"])
 
-    await HandshakeGate(application)({"type": "http"}, None, None)
+    await asyncio.wait_for(HandshakeGate(application)({"type": "http"}, None, None), 1)
     assert seen == ["http"]
+    for name in ("a", "b", "c"):
+        await asyncio.sleep(0.05)
+        held.go[name].set()
+    for communicator, connecting in waiting:
+        assert (await connecting)[0]
+        await communicator.disconnect()

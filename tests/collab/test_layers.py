@@ -117,10 +117,12 @@ async def test_a_message_that_copies_itself_is_copied_its_own_way():
     layer = layers.InMemoryChannelLayer()
     for name in ("consumer.one", "consumer.two"):
         await layer.group_add("doc", name)
-    event = Event(type="collab.op", text="[1]")
+    event = Event(type="collab.op", text="[1]", shared=["never changed"])
     await layer.group_send("doc", event)
     one, two = await layer.receive("consumer.one"), await layer.receive("consumer.two")
     assert one == two == event and one is not two and one is not event and type(one) is Event
+    # Its own way is shallow: a deep copy would have copied what it holds.
+    assert one["shared"] is two["shared"] is event["shared"]
 
 
 async def test_a_woken_receiver_whose_channel_was_dropped_meanwhile_still_gets_the_next_message():

@@ -1,5 +1,7 @@
 """SubmitRequest against the database directly, including races with other processes."""
 
+import io
+
 import pytest
 from django.db.models import F
 
@@ -189,3 +191,45 @@ def test_rights_lowered_during_a_batch_refuse_its_op_even_though_the_version_did
     results = commit_batch([request("own", 3), request("shared", 4)])
     assert results[0].version == 2 and results[1].code == "ERR_OP_SUBMIT_REJECTED"
     assert [Document.objects.get(key=key).content for key in ("own", "shared")] == ["xx", "x"]
+
+
+def test_every_op_on_a_document_out_of_step_with_its_log_is_refused_none_applied_twice(make_user, make_document):
+    """Found in review: the second op of a batch on such a document was retried in the transaction that
+    had already moved the row, and committed: the text then held an op its log did not."""
+    from collab.engine import commit_batch
+
+    user = make_user()
+    make_document(key="damaged", content="", created_by=user)
+    submit(user, "damaged", 1, ["a"], src="before")
+    Document.objects.filter(key="damaged").update(version=1, content="")  # a stale save of old
+    heads = store.Heads()
+
+    def request(seq):
+        return SubmitRequest(Submission(key="damaged", version=None, src="s", seq=seq, user=user, op=["Y"]), DocumentPolicy(), DEFAULTS, heads)
+
+    results = commit_batch([request(1), request(2)])
+    assert [getattr(result, "code", None) for result in results] == ["ERR_LOG_OUT_OF_STEP"] * 2
+    assert (Document.objects.get(key="damaged").version, Document.objects.get(key="damaged").content) == (1, "")
+
+
+def test_a_repair_is_not_undone_by_a_head_the_committer_remembers(make_user, make_document):
+    """Found in review: collab_repair rebuilt the text at the same version, and the next op
+    was applied to the damaged text the committer still remembered."""
+    from django.core.management import call_command
+
+    from collab.engine import commit_batch
+
+    user = make_user()
+    heads = store.Heads()
+    make_document(key="d", content="abc", created_by=user)
+
+    def request(op, seq):
+        return SubmitRequest(Submission(key="d", version=None, src="s", seq=seq, user=user, op=op), DocumentPolicy(), DEFAULTS, heads)
+
+    commit_batch([request(["X"], 1)])  # remembered: "Xabc" at version 2
+    Document.objects.filter(key="d").update(content="Xzzz")  # damaged behind the engine's back
+    heads.get("d").content = "Xzzz"  # and remembered so, as if read after the damage
+    call_command("collab_repair", "d", stdout=io.StringIO())
+    assert Document.objects.get(key="d").content == "Xabc"
+    assert commit_batch([request([4, "!"], 2)])[0].version == 2
+    assert Document.objects.get(key="d").content == "Xabc!"
