@@ -233,3 +233,24 @@ def test_a_repair_is_not_undone_by_a_head_the_committer_remembers(make_user, mak
     assert Document.objects.get(key="d").content == "Xabc"
     assert commit_batch([request([4, "!"], 2)])[0].version == 2
     assert Document.objects.get(key="d").content == "Xabc!"
+
+
+def test_the_old_owner_of_a_document_given_to_someone_else_is_refused_even_through_a_remembered_head(make_user, make_document):
+    """The committer's heads carry the access revision their rights were decided at; giving the
+    document away (a save of created_by, as admin does) must move it."""
+    from collab.engine import commit_batch
+
+    old_owner, new_owner = make_user(), make_user()
+    heads = store.Heads()
+    make_document(key="d", content="", created_by=old_owner)
+
+    def request(user, seq):
+        return SubmitRequest(Submission(key="d", version=None, src="s", seq=seq, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
+
+    assert commit_batch([request(old_owner, 1)])[0].version == 1  # remembered, with the old owner's rights
+    document = Document.objects.get(key="d")
+    document.created_by = new_owner
+    document.save()
+    assert commit_batch([request(old_owner, 2)])[0].code == "ERR_DOC_DOES_NOT_EXIST"  # private: as if missing
+    assert commit_batch([request(new_owner, 3)])[0].version == 2
+    assert Document.objects.get(key="d").content == "xx"
