@@ -13,6 +13,9 @@ from collab.submit import Submission, SubmitRequest
 from documents.models import Document
 
 pytestmark = pytest.mark.django_db
+# The committer runs in its own thread, outside any test transaction: it closes a connection
+# left in one (close_old_connections), and its rollbacks must be real ones, not savepoints.
+in_real_transactions = pytest.mark.django_db(transaction=True)
 
 
 def submit(user, key, version, op, src="s1", seq=1):
@@ -80,6 +83,7 @@ def test_a_stale_cached_head_means_a_retry_never_a_wrong_commit(make_user, make_
     assert cached_submit(editor, 4, ["Z"], 4).version == 4
 
 
+@in_real_transactions
 def test_a_batch_commits_around_a_refusal_and_around_a_damaged_document(make_user, make_document):
     """Refusals write nothing, so they share the batch's transaction; a document whose log is out of
     step rolls the batch back, and each submission is then committed alone."""
@@ -107,6 +111,7 @@ def test_a_batch_commits_around_a_refusal_and_around_a_damaged_document(make_use
     assert all(logged[row.version] == row.op for row in heads.recent["a"]) and heads.get("a").version == 3
 
 
+@in_real_transactions
 def test_a_batch_sends_its_writes_together_whatever_its_size(make_user, make_document):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -135,6 +140,7 @@ def test_a_batch_sends_its_writes_together_whatever_its_size(make_user, make_doc
     assert [Document.objects.get(key=f"d{index}").content for index in (0, 2, 29)] == ["xxx", "xxx", "xx"]
 
 
+@in_real_transactions
 def test_a_document_moved_by_another_process_during_a_batch_sends_it_round_again_one_by_one(make_user, make_document):
     """The batch's writes go at its end: a lost race shows then, for the whole batch (BatchConflict),
     and each submission is committed alone, transformed over what the other process wrote."""
@@ -170,6 +176,7 @@ def test_reads_within_a_batch_see_its_own_writes(make_user, make_document):
         assert [row.op for row in store.ops_between(document.pk, 1)] == [["x"]]
 
 
+@in_real_transactions
 def test_rights_lowered_during_a_batch_refuse_its_op_even_though_the_version_did_not_move(make_user, make_document):
     """Only the guarded UPDATE can tell: the op's INSERT would fit, as no other op took its version."""
     from collab.engine import commit_batch
@@ -193,6 +200,7 @@ def test_rights_lowered_during_a_batch_refuse_its_op_even_though_the_version_did
     assert [Document.objects.get(key=key).content for key in ("own", "shared")] == ["xx", "x"]
 
 
+@in_real_transactions
 def test_every_op_on_a_document_out_of_step_with_its_log_is_refused_none_applied_twice(make_user, make_document):
     """Found in review: the second op of a batch on such a document was retried in the transaction that
     had already moved the row, and committed: the text then held an op its log did not."""
@@ -212,6 +220,7 @@ def test_every_op_on_a_document_out_of_step_with_its_log_is_refused_none_applied
     assert (Document.objects.get(key="damaged").version, Document.objects.get(key="damaged").content) == (1, "")
 
 
+@in_real_transactions
 def test_a_repair_is_not_undone_by_a_head_the_committer_remembers(make_user, make_document):
     """Found in review: collab_repair rebuilt the text at the same version, and the next op
     was applied to the damaged text the committer still remembered."""
@@ -235,6 +244,7 @@ def test_a_repair_is_not_undone_by_a_head_the_committer_remembers(make_user, mak
     assert Document.objects.get(key="d").content == "Xabc!"
 
 
+@in_real_transactions
 def test_the_old_owner_of_a_document_given_to_someone_else_is_refused_even_through_a_remembered_head(make_user, make_document):
     """The committer's heads carry the access revision their rights were decided at; giving the
     document away (a save of created_by, as admin does) must move it."""
