@@ -28,4 +28,6 @@ class SessionUserMiddleware:
 
     async def __call__(self, scope, receive, send):
         session, user = await database_sync_to_async(session_and_user)(session_cookie(scope))
-        return await self.application({**scope, "session": session, "user": user}, receive, send)
+        # Added to the connection's own scope, not a copy of it: a copy is kept for the connection's life.
+        scope["session"], scope["user"] = session, user
+        return await self.application(scope, receive, send)

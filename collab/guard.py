@@ -86,13 +86,19 @@ def client_key(scope):
 
 
 class FloodGuard:
+    _asgi_single_callable = True  # for asgiref: a plain __call__ that returns the coroutine, not ASGI 2
+
     def __init__(self, application):
         self.application = application
 
-    async def __call__(self, scope, receive, send):
+    def __call__(self, scope, receive, send):
         if scope["type"] == "websocket" and bars.barred(client_key(scope)):
-            await receive()  # websocket.connect
-            await asyncio.sleep(random.uniform(*REFUSAL_DELAY_SECONDS))
-            await send({"type": "websocket.close", "code": 1008})  # before accept: refused with 403
-            return
-        return await self.application(scope, receive, send)
+            return self.refuse(receive, send)
+        # The application's own coroutine, not one awaiting it: no frame kept for the connection's life.
+        return self.application(scope, receive, send)
+
+    @staticmethod
+    async def refuse(receive, send):
+        await receive()  # websocket.connect
+        await asyncio.sleep(random.uniform(*REFUSAL_DELAY_SECONDS))
+        await send({"type": "websocket.close", "code": 1008})  # before accept: refused with 403

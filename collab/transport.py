@@ -26,6 +26,7 @@
   registered as the socket's producer, keeping the request and its headers
   (about 4 KiB) for the connection's life; it has nothing left to produce,
   so it is let go.
+- What each open connection holds is trimmed (collab.connection_memory).
 - autobahn formats the arguments of its debug log lines (coloured names
   and values) before it knows the line is dropped: a tenth of the event
   loop's time when ops fan out to many sockets. They are formatted only
@@ -34,6 +35,8 @@
 daphne imports the ASGI application before it builds its WebSocket
 factory, so calling this from the application's module is early enough.
 """
+
+from collab import connection_memory
 
 QUEUE_LIMIT = 64  # messages read but not yet handled, per connection
 RESUME_CHECK_SECONDS = 0.005
@@ -101,6 +104,11 @@ def patch_daphne():
                 send_at_once_when_idle(self.transport)
                 if self.transport.producer is not None:
                     self.transport.unregisterProducer()
+            self.send_queue = connection_memory.SendQueue()
+
+        def onOpen(self):
+            super().onOpen()
+            connection_memory.shed_handshake(self)
 
         def onMessage(self, payload, isBinary):
             super().onMessage(payload, isBinary)
@@ -142,3 +150,4 @@ def patch_daphne():
             self.setProtocolOptions(failByDrop=False)
 
     server.WebSocketFactory = WebSocketFactory
+    server.Server.create_application = connection_memory.create_application
