@@ -28,7 +28,8 @@ HANDSHAKE_ONLY = (
 class ApplicationQueue:
     """The messages a protocol hands its application, read by one task at a time (as Channels does).
 
-    A reader cancelled while waiting leaves the queue as it was: nothing is lost.
+    A reader cancelled while waiting leaves the queue as it was: nothing is lost,
+    and the next reader may start at once.
     """
 
     __slots__ = ("items", "waiter")
@@ -46,13 +47,14 @@ class ApplicationQueue:
 
     async def get(self):
         while not self.items:
-            if self.waiter is not None:
+            if self.waiter is not None and not self.waiter.done():
                 raise RuntimeError("ApplicationQueue has one reader at a time")
-            self.waiter = asyncio.get_running_loop().create_future()
+            waiter = self.waiter = asyncio.get_running_loop().create_future()
             try:
-                await self.waiter
+                await waiter
             finally:
-                self.waiter = None
+                if self.waiter is waiter:  # not yet taken over by a reader that came after a cancelled one
+                    self.waiter = None
         return self.items.pop(0)  # a few items at most: reading pauses past collab.transport.QUEUE_LIMIT
 
 
