@@ -8,14 +8,18 @@ it last read, checked on every delivery and re-read when they change.
 """
 
 import asyncio
+import functools
 import logging
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 
 from collab import broadcast, connection_ids, metrics, protocol, reads, store
 from collab.access import NOTHING
 from collab.conf import collab_settings, permission_policy
+from collab.dispatching import dispatch_as_they_come
 from collab.document_handlers import DocumentHandlers
 from collab.errors import CollabError, ErrorCode
 from collab.guard import bars, client_key
@@ -55,8 +59,21 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
         "pu": "handle_presence_unsubscribe",
         "pr": "handle_presence_request",
     }
-    # Dispatch of channel-layer events: never a method named by whoever sent the event.
-    EVENTS = {"collab.op": "collab_op", "collab.presence": "collab_presence", "collab.access": "collab_access"}
+    # Message types and their handlers: never a method named by whoever sent the message.
+    EVENTS = {"collab.op": "collab_op", "collab.presence": "collab_presence", "collab.access": "collab_access",
+              "websocket.connect": "websocket_connect", "websocket.receive": "websocket_receive",
+              "websocket.disconnect": "websocket_disconnect"}
+
+    async def __call__(self, scope, receive, send):
+        """Channels' AsyncConsumer.__call__, with a cheaper loop over the two sources (collab.dispatching)."""
+        self.scope, self.base_send = scope, send
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
+        try:
+            await dispatch_as_they_come([receive, self.channel_receive], self.dispatch)
+        except StopConsumer:
+            pass
 
     async def connect(self):
         self.user = self.scope["user"]
@@ -113,9 +130,6 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
         # a round trip for every keystroke and every broadcast. Every database
         # call here goes through database_sync_to_async, which does that itself.
         handler = self.EVENTS.get(message["type"])
-        if handler is None:
-            handler = {"websocket.connect": "websocket_connect", "websocket.receive": "websocket_receive",
-                       "websocket.disconnect": "websocket_disconnect"}.get(message["type"])
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await getattr(self, handler)(message)
