@@ -68,3 +68,16 @@ def test_the_send_queue_is_first_in_first_out_as_autobahn_reads_it():
     queue.append((b"a", False))
     queue.append((b"b", True))
     assert len(queue) == 2 and queue.popleft() == (b"a", False) and queue.popleft() == (b"b", True) and len(queue) == 0
+
+
+async def test_a_reader_may_start_as_soon_as_the_one_before_is_cancelled():
+    queue = ApplicationQueue()
+    first = asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(queue.get())  # runs before the cancelled reader does
+    first.cancel()
+    await asyncio.sleep(0)
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    queue.put_nowait("for the second")  # the cancelled reader's clean-up left the second one's wait alone
+    assert await asyncio.wait_for(second, 1) == "for the second"
