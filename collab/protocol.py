@@ -44,14 +44,20 @@ def badly_formed(message):
     return CollabError(ErrorCode.MESSAGE_BADLY_FORMED, message)
 
 
-def _nesting(value, depth=0):
-    if depth > MAX_NESTING:
-        return depth
-    if isinstance(value, dict):
-        return max((_nesting(v, depth + 1) for v in value.values()), default=depth)
-    if isinstance(value, list):
-        return max((_nesting(v, depth + 1) for v in value), default=depth)
-    return depth
+def nests_too_deeply(message):
+    """Whether some value sits more than MAX_NESTING objects or arrays deep (the message's own fields: 1).
+
+    Walks the containers only, not each number and string in them: it runs on every message.
+    """
+    containers = [(message, 0)]
+    while containers:
+        container, depth = containers.pop()
+        for child in container.values() if type(container) is dict else container:
+            if depth >= MAX_NESTING:
+                return True
+            if type(child) is dict or type(child) is list:
+                containers.append((child, depth + 1))
+    return False
 
 
 # What orjson says, and what the client is told.
@@ -96,7 +102,7 @@ def check(message):
     """Refuse what parses as JSON but is no message: not an object, or nested too deep."""
     if not isinstance(message, dict):
         raise badly_formed("a message must be a JSON object")
-    if _nesting(message) > MAX_NESTING:
+    if nests_too_deeply(message):
         raise badly_formed(f"message nests deeper than {MAX_NESTING} levels")
     if type(message.get("a")) is not str:
         raise badly_formed("'a' must be the action, a string")
