@@ -10,6 +10,8 @@ or, to add WebSocket routes of its own or wrap its HTTP application,
 `application = collab_application(http=..., websocket_routes=[...])`.
 """
 
+import gc
+
 from django.core.asgi import get_asgi_application
 
 
@@ -34,7 +36,18 @@ def collab_application(http=None, websocket_routes=()):
     from collab.transport import patch_daphne
 
     patch_daphne()
-    return ProtocolTypeRouter({"http": http, "websocket": websocket_application(websocket_routes)})
+    application = ProtocolTypeRouter({"http": http, "websocket": websocket_application(websocket_routes)})
+    freeze_start_up_objects()
+    return application
+
+
+def freeze_start_up_objects():
+    """Take what start-up built (modules, settings, URLconfs: most objects in the process) out of the
+    cyclic garbage collector's sight: they are never garbage, and each full collection walked them all,
+    holding up every connection (30 ms here with nothing else running, 80-110 ms under load, and
+    more as connections add objects); after the freeze it walks only what came later."""
+    gc.collect()
+    gc.freeze()
 
 
 _application = None
