@@ -27,6 +27,7 @@
   (about 4 KiB) for the connection's life; it has nothing left to produce,
   so it is let go.
 - What each open connection holds is trimmed (collab.connection_memory).
+- Small frames are unmasked without autobahn's per-frame CFFI set-up (collab.unmasking).
 - autobahn formats the arguments of its debug log lines (coloured names
   and values) before it knows the line is dropped: a tenth of the event
   loop's time when ops fan out to many sockets. They are formatted only
@@ -36,7 +37,7 @@ daphne imports the ASGI application before it builds its WebSocket
 factory, so calling this from the application's module is early enough.
 """
 
-from collab import connection_memory
+from collab import connection_memory, unmasking
 
 QUEUE_LIMIT = 64  # messages read but not yet handled, per connection
 RESUME_CHECK_SECONDS = 0.005
@@ -94,6 +95,9 @@ def patch_daphne():
     if getattr(server.WebSocketFactory, "patched_by_collab", False):
         return
     format_autobahn_logs_lazily()
+    from autobahn.websocket import protocol
+
+    protocol.create_xor_masker = unmasking.create_xor_masker
 
     class WebSocketProtocol(ws_protocol.WebSocketProtocol):
         reading_paused = False
