@@ -88,6 +88,7 @@ def send_at_once_when_idle(transport):
 
 def patch_daphne():
     try:
+        import daphne
         from daphne import server, ws_protocol
         from twisted.internet import reactor, tcp
     except ImportError:  # another ASGI server: its own rules apply
@@ -154,4 +155,5 @@ def patch_daphne():
             self.setProtocolOptions(failByDrop=False)
 
     server.WebSocketFactory = WebSocketFactory
-    server.Server.create_application = connection_memory.create_application
+    if daphne.__version__.startswith("4.2."):  # the version whose create_application ours follows
+        server.Server.create_application = connection_memory.create_application

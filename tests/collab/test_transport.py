@@ -64,3 +64,13 @@ def test_a_message_goes_out_at_once_when_nothing_waits_and_keeps_its_order_when_
     transport.buffered.clear()
     transport.write(b"lost")  # a failed send is left for Twisted to find and report
     assert transport.buffered == [b"lost"]
+
+
+def test_daphne_runs_with_the_small_queue_and_the_small_frame_unmasking():
+    from daphne import server
+
+    from collab import connection_memory, unmasking
+
+    patch_daphne()
+    assert server.Server.create_application is connection_memory.create_application
+    assert protocol.create_xor_masker is unmasking.create_xor_masker
