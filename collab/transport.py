@@ -37,6 +37,8 @@ daphne imports the ASGI application before it builds its WebSocket
 factory, so calling this from the application's module is early enough.
 """
 
+import pprint
+
 from collab import connection_memory, unmasking
 
 QUEUE_LIMIT = 64  # messages read but not yet handled, per connection
@@ -69,6 +71,9 @@ def format_autobahn_logs_lazily():
     for module in (protocol, twisted_websocket):
         module.hltype = lambda *args, **kwargs: Formatted(util.hltype, *args, **kwargs)
         module.hlval = lambda *args, **kwargs: Formatted(util.hlval, *args, **kwargs)
+    # Every connection logged its ~40 options through pformat (6 % of the loop in a reconnect storm).
+    protocol.pformat = lambda *args, **kwargs: Formatted(pprint.pformat, *args, **kwargs)
+    protocol.Timings.__str__ = lambda timings: pprint.pformat(timings._timings)  # a str, as __str__ must return
 
 
 def send_at_once_when_idle(transport):

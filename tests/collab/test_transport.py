@@ -1,5 +1,7 @@
 """autobahn's debug log arguments are formatted only when a line is written, and then exactly as before."""
 
+import pprint
+
 from autobahn import util
 from autobahn.twisted import websocket as twisted_websocket
 from autobahn.websocket import protocol
@@ -26,6 +28,11 @@ def test_autobahns_log_arguments_read_as_before():
         assert isinstance(module.hltype(test_autobahns_log_arguments_read_as_before), Formatted)
         assert format(module.hltype(util.hl)) == util.hltype(util.hl)
         assert format(module.hlval(42, color="blue")) == util.hlval(42, color="blue")
+    options = [("openHandshakeTimeout", 5, "WebSocketFactory")]
+    assert isinstance(protocol.pformat(options), Formatted) and format(protocol.pformat(options)) == pprint.pformat(options)
+    timings = protocol.Timings()
+    timings.track("onOpen")
+    assert str(timings) == pprint.pformat(timings._timings) and "onOpen" in str(timings)  # found in review: __str__ must give text
 
 
 class FakeTransport:
