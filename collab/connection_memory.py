@@ -6,8 +6,9 @@ at once. Three parts of it were never used again after the handshake, or
 never used at all:
 
 - daphne's input queue is an asyncio.Queue: four deques and an Event,
-  about 3 KiB, for a queue with one reader (the application) and one
-  writer (the protocol). ApplicationQueue does that job in a list.
+  about 3 KiB, for a queue with one writer (the protocol) and, in
+  practice, one reader (the application). ApplicationQueue does that job
+  in a list.
 - autobahn keeps the parsed handshake (request headers twice over, the raw
   request and response, the extensions offered) on the protocol for the
   connection's life. It is let go once the connection is open; daphne's
@@ -26,36 +27,55 @@ HANDSHAKE_ONLY = (
 
 
 class ApplicationQueue:
-    """The messages a protocol hands its application, read by one task at a time (as Channels does).
+    """The messages a protocol hands its application, first in first out, as asyncio.Queue hands them.
 
-    A reader cancelled while waiting leaves the queue as it was: nothing is lost,
-    and the next reader may start at once.
+    Readers wait in turn (Channels and Django read one at a time); a reader
+    cancelled while waiting leaves the queue as it was, and a wake-up it did
+    not live to use goes to the next one. A large HTTP body arrives as
+    thousands of chunks at once: items are taken by index, not shifted.
     """
 
-    __slots__ = ("items", "waiter")
+    __slots__ = ("items", "head", "waiters")
 
     def __init__(self):
-        self.items, self.waiter = [], None
+        self.items, self.head, self.waiters = [], 0, None
 
     def qsize(self):
-        return len(self.items)
+        return len(self.items) - self.head
 
     def put_nowait(self, item):
         self.items.append(item)
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(None)
+        self.wake_one()
+
+    def wake_one(self):
+        while self.waiters:
+            waiter = self.waiters.pop(0)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     async def get(self):
-        while not self.items:
-            if self.waiter is not None and not self.waiter.done():
-                raise RuntimeError("ApplicationQueue has one reader at a time")
-            waiter = self.waiter = asyncio.get_running_loop().create_future()
+        while self.head == len(self.items):
+            waiter = asyncio.get_running_loop().create_future()
+            self.waiters = self.waiters or []
+            self.waiters.append(waiter)
             try:
                 await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled() and self.qsize():
+                    self.wake_one()  # woken, then cancelled before it ran
+                raise
             finally:
-                if self.waiter is waiter:  # not yet taken over by a reader that came after a cancelled one
-                    self.waiter = None
-        return self.items.pop(0)  # a few items at most: reading pauses past collab.transport.QUEUE_LIMIT
+                if self.waiters and waiter in self.waiters:
+                    self.waiters.remove(waiter)
+                if not self.waiters:
+                    self.waiters = None
+        item, self.items[self.head] = self.items[self.head], None
+        self.head += 1
+        if self.head == len(self.items):
+            self.items.clear()
+            self.head = 0
+        return item
 
 
 class SendQueue(list):

@@ -17,6 +17,7 @@ import asyncio
 import random
 import time
 
+from asgiref.sync import markcoroutinefunction
 from django.conf import settings
 
 MAX_BARRED = 100_000  # past this, the oldest bars are forgotten first
@@ -86,11 +87,11 @@ def client_key(scope):
 
 
 class FloodGuard:
-    _asgi_single_callable = True  # for asgiref: a plain __call__ that returns the coroutine, not ASGI 2
-
     def __init__(self, application):
         self.application = application
 
+    # A plain function returning the coroutine, marked so that servers and asgiref see ASGI 3, not 2.
+    @markcoroutinefunction
     def __call__(self, scope, receive, send):
         if scope["type"] == "websocket" and bars.barred(client_key(scope)):
             return self.refuse(receive, send)

@@ -1,3 +1,4 @@
+import contextlib
 import itertools
 import os
 
@@ -8,6 +9,17 @@ from tests.support.daphne import running_daphne, site_env
 from tests.support.live import LiveSite, ShareDBClients
 
 _names = itertools.count()
+
+
+def pytest_sessionfinish(session):
+    """Django removes the SQLite test database's file, not the WAL files beside it."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(name + suffix)
 
 
 @pytest.fixture(autouse=True)

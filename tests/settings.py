@@ -15,6 +15,8 @@ STATIC_ROOT = None
 
 # The test database is a file in WAL mode, as the site runs, not Django's shared-cache
 # in-memory default: there a reader meets a writer's open transaction with "database
-# table is locked" at once instead of reading the last commit.
-DATABASES["default"]["TEST"] = {"NAME": os.path.join(
-    "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir(), f"collab-tests-{os.getpid()}.sqlite3")}
+# table is locked" at once instead of reading the last commit. Django removes the file at the
+# end; tests/conftest.py removes its -wal and -shm companions.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(
+        "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir(), f"collab-tests-{os.getpid()}.sqlite3")}

@@ -53,14 +53,33 @@ async def test_a_message_put_between_the_wake_up_and_a_cancel_is_kept():
     assert queue.qsize() == 1 and await queue.get() == "kept"
 
 
-async def test_a_second_reader_at_once_is_refused_not_left_waiting_forever():
+async def test_readers_at_once_are_served_in_the_order_they_came_as_asyncio_queue_serves_them():
+    """Found in review: a second reader was refused; a host's HTTP app may read beside a disconnect listener."""
     queue = ApplicationQueue()
-    first = asyncio.ensure_future(queue.get())
+    first, second = asyncio.ensure_future(queue.get()), asyncio.ensure_future(queue.get())
     await asyncio.sleep(0)
-    with pytest.raises(RuntimeError, match="one reader at a time"):
-        await queue.get()
-    queue.put_nowait("for the first")
-    assert await first == "for the first"
+    queue.put_nowait("one")
+    queue.put_nowait("two")
+    assert await asyncio.wait_for(asyncio.gather(first, second), 1) == ["one", "two"]
+
+
+async def test_a_wake_up_a_cancelled_reader_did_not_use_goes_to_the_next_reader():
+    queue = ApplicationQueue()
+    first, second = asyncio.ensure_future(queue.get()), asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0)
+    queue.put_nowait("for whoever reads")  # wakes the first
+    first.cancel()  # before it ran
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    assert await asyncio.wait_for(second, 1) == "for whoever reads"
+
+
+async def test_a_large_body_is_read_whole_in_order_and_the_queue_is_left_empty():
+    queue = ApplicationQueue()
+    for chunk in range(10_000):  # daphne puts a whole HTTP body at once, in 8 KiB chunks
+        queue.put_nowait(chunk)
+    assert [await queue.get() for _ in range(10_000)] == list(range(10_000))
+    assert queue.qsize() == 0 and queue.items == []  # nothing kept of what was read
 
 
 def test_the_send_queue_is_first_in_first_out_as_autobahn_reads_it():

@@ -87,3 +87,14 @@ def test_a_repeated_session_cookie_means_the_session_djangos_pages_see():
     name = settings.SESSION_COOKIE_NAME
     value = f"{name}=first; theme=dark; {name}=second"
     assert session_cookie({"headers": [(b"cookie", value.encode())]}) == parse_cookie(value)[name] == "second"
+
+
+def test_the_websocket_application_alone_is_asgi_3_to_servers():
+    """Found in review: the guard's plain __call__ made uvicorn serve it as ASGI 2 when it is the top application."""
+    import uvicorn
+
+    from collab.asgi import websocket_application
+
+    config = uvicorn.Config(websocket_application())
+    config.load()
+    assert config.interface == "asgi3"
