@@ -25,6 +25,26 @@ def gate_of(loop):
     return gate
 
 
+class Turn:
+    """One connection's turn past the gate, given to its application as `send`: it ends when the
+    connection is accepted or refused (or its application returns), letting the next one in."""
+
+    __slots__ = ("gate", "send")
+
+    def __init__(self, gate, send):
+        self.gate, self.send = gate, send
+
+    def end(self):
+        if self.gate is not None:
+            self.gate.release()
+            self.gate = None
+
+    async def __call__(self, message):
+        if self.gate is not None and message["type"] in ("websocket.accept", "websocket.close"):
+            self.end()
+        await self.send(message)
+
+
 class HandshakeGate:
     def __init__(self, application):
         self.application = application
@@ -34,20 +54,8 @@ class HandshakeGate:
             return await self.application(scope, receive, send)
         gate = gate_of(asyncio.get_running_loop())
         await gate.acquire()
-        held = True
-
-        def let_next_in():
-            nonlocal held
-            if held:
-                held = False
-                gate.release()
-
-        async def send_and_open_gate(message):
-            if message["type"] in ("websocket.accept", "websocket.close"):
-                let_next_in()
-            await send(message)
-
+        turn = Turn(gate, send)  # a small object, not closures: it lives as long as the connection
         try:
-            return await self.application(scope, receive, send_and_open_gate)
+            return await self.application(scope, receive, turn)
         finally:
-            let_next_in()
+            turn.end()
