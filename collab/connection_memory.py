@@ -20,6 +20,8 @@ never used at all:
 import asyncio
 from functools import partial
 
+from collab.waiters import Waiters
+
 HANDSHAKE_ONLY = (
     "http_headers", "http_request_data", "http_response_data", "http_status_line", "http_request_uri",
     "http_request_path", "http_request_params", "http_request_host", "websocket_extensions", "clean_headers",
@@ -27,49 +29,25 @@ HANDSHAKE_ONLY = (
 
 
 class ApplicationQueue:
-    """The messages a protocol hands its application, first in first out, as asyncio.Queue hands them.
-
-    Readers wait in turn (Channels and Django read one at a time); a reader
-    cancelled while waiting leaves the queue as it was, and a wake-up it did
-    not live to use goes to the next one. A large HTTP body arrives as
-    thousands of chunks at once: items are taken by index, not shifted.
-    """
+    """The messages a protocol hands its application, first in first out, to readers in turn, as
+    asyncio.Queue hands them. A large HTTP body arrives as thousands of chunks at once: items are
+    taken by index, not shifted."""
 
     __slots__ = ("items", "head", "waiters")
 
     def __init__(self):
-        self.items, self.head, self.waiters = [], 0, None
+        self.items, self.head, self.waiters = [], 0, Waiters()
 
     def qsize(self):
         return len(self.items) - self.head
 
     def put_nowait(self, item):
         self.items.append(item)
-        self.wake_one()
-
-    def wake_one(self):
-        while self.waiters:
-            waiter = self.waiters.pop(0)
-            if not waiter.done():
-                waiter.set_result(None)
-                return
+        self.waiters.wake_one()
 
     async def get(self):
-        while self.head == len(self.items):
-            waiter = asyncio.get_running_loop().create_future()
-            self.waiters = self.waiters or []
-            self.waiters.append(waiter)
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                if waiter.done() and not waiter.cancelled() and self.qsize():
-                    self.wake_one()  # woken, then cancelled before it ran
-                raise
-            finally:
-                if self.waiters and waiter in self.waiters:
-                    self.waiters.remove(waiter)
-                if not self.waiters:
-                    self.waiters = None
+        while not self.qsize():
+            await self.waiters.wait(self.qsize)
         item, self.items[self.head] = self.items[self.head], None
         self.head += 1
         if self.head == len(self.items):

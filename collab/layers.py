@@ -18,13 +18,14 @@ silently cut off a long editing session), and a busy document's burst of
 ops must not overflow a consumer's queue (the stock 100 messages).
 """
 
-import asyncio
 import time
 from collections import deque
 from copy import deepcopy
 
 from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer as StockInMemoryChannelLayer
+
+from collab.waiters import Waiters
 
 CLEAN_INTERVAL_SECONDS = 1.0
 
@@ -39,14 +40,7 @@ class Channel:
     __slots__ = ("messages", "receivers")
 
     def __init__(self):
-        self.messages, self.receivers = None, []
-
-    def wake_one(self):
-        while self.receivers:
-            receiver = self.receivers.pop(0)
-            if not receiver.done():
-                receiver.set_result(None)
-                return
+        self.messages, self.receivers = None, Waiters()
 
 
 def copy_of(message):
@@ -75,7 +69,7 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
         if 0 < self.get_capacity(channel) <= len(queue.messages):  # as asyncio.Queue: 0 means no limit
             raise ChannelFull(channel)
         queue.messages.append((time.time() + self.expiry, copy_of(message)))
-        queue.wake_one()
+        queue.receivers.wake_one()
 
     def _channel(self, channel):
         queue = self.channels.get(channel)
@@ -98,15 +92,9 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
                 _, message = queue.messages.popleft()
                 self._forget_if_idle(channel, queue)
                 return message
-            waiting = asyncio.get_running_loop().create_future()
-            queue.receivers.append(waiting)
             try:
-                await waiting
+                await queue.receivers.wait(lambda: bool(queue.messages))
             except BaseException:
-                if waiting in queue.receivers:
-                    queue.receivers.remove(waiting)
-                elif queue.messages:
-                    queue.wake_one()  # woken, then cancelled: the message is the next receiver's
                 self._forget_if_idle(channel, queue)
                 raise
 

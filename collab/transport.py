@@ -107,7 +107,6 @@ def patch_daphne():
 
     class WebSocketProtocol(ws_protocol.WebSocketProtocol):
         reading_paused = False
-        closed_for_limits = False
 
         def connectionMade(self):
             super().connectionMade()
@@ -149,15 +148,14 @@ def patch_daphne():
             # autobahn lets applications close with 1000 or 3000-4999 only (it raised, and
             # daphne closed with 1011); 1008 and 1009 are the codes RFC 6455 names for this.
             self.muted = True
-            self.closed_for_limits = True
             self.transport.pauseProducing()
             self.sendCloseFrame(code=code, isReply=False)
 
         def onClose(self, wasClean, code, reason):
-            if self.closed_for_limits:
-                # daphne tells a muted connection's application nothing, not even that the socket
-                # closed: it was killed 10 s later without its disconnect (quotas, presence, groups).
-                self.muted = False
+            # Muted (by serverClose below) or not, the application must learn that the socket closed:
+            # daphne told a muted one nothing, and killed it 10 s later without its disconnect
+            # (quotas, presence, groups held meanwhile).
+            self.muted = False
             super().onClose(wasClean, code, reason)
 
     class WebSocketFactory(server.WebSocketFactory):

@@ -15,8 +15,8 @@ def pytest_sessionfinish(session):
     """Django removes the SQLite test database's file, not the WAL files beside it."""
     from django.conf import settings
 
-    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
-    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")  # set for SQLite only (tests/settings.py)
+    if name:
         for suffix in ("-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(name + suffix)
