@@ -82,7 +82,8 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
             del self.channels[channel]
 
     async def receive(self, channel):
-        self.require_valid_channel_name(channel)
+        if channel not in self.channels:  # every name in there was checked on its way in (send, group_add, here)
+            self.require_valid_channel_name(channel)
         self._clean_expired()
         while True:
             # Looked up again after each wait: a woken receiver's channel may have been dropped

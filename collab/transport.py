@@ -28,6 +28,7 @@
   so it is let go.
 - What each open connection holds is trimmed (collab.connection_memory).
 - Small frames are unmasked without autobahn's per-frame CFFI set-up (collab.unmasking).
+- A plain message is sent as one frame built in one step (collab.framing).
 - autobahn formats the arguments of its debug log lines (coloured names
   and values) before it knows the line is dropped: a tenth of the event
   loop's time when ops fan out to many sockets. They are formatted only
@@ -39,7 +40,7 @@ factory, so calling this from the application's module is early enough.
 
 import pprint
 
-from collab import connection_memory, unmasking
+from collab import connection_memory, framing, unmasking
 
 QUEUE_LIMIT = 64  # messages read but not yet handled, per connection
 RESUME_CHECK_SECONDS = 0.005
@@ -139,7 +140,11 @@ def patch_daphne():
         def serverSend(self, content, binary=False):
             if self.state in (self.STATE_CLOSING, self.STATE_CLOSED):
                 return
-            super().serverSend(content, binary)
+            payload = content if binary else content.encode()
+            if framing.sends_plainly(self, len(payload)):
+                framing.send_plainly(self, payload, binary)
+            else:
+                super().serverSend(content, binary)
 
         def serverClose(self, code=None):
             if code not in LIMIT_CLOSE_CODES:

@@ -144,3 +144,17 @@ async def test_a_capacity_of_zero_means_no_limit_as_in_the_stock_layer():
     for _ in range(3):
         await layer.send("consumer.one", {"type": "collab.op"})
     assert len(layer.channels["consumer.one"].messages) == 3
+
+
+@pytest.mark.parametrize("name", ["", "bad name", "x" * 101, 7, "toolong!" * 20])
+async def test_a_bad_channel_name_is_refused_wherever_it_comes_in_as_by_the_stock_layer(name):
+    ours, stock = layers.InMemoryChannelLayer(), StockLayer()
+    await ours.send("good.1", {"type": "x"})  # a known channel does not let every other name past
+    for layer in (ours, stock):
+        with pytest.raises(TypeError):
+            await layer.send(name, {"type": "x"})
+        with pytest.raises(TypeError):
+            await layer.group_add("doc.1", name)
+        with pytest.raises(TypeError):
+            await asyncio.wait_for(layer.receive(name), 1)
+    assert set(ours.channels) == {"good.1"}
