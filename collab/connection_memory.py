@@ -48,6 +48,12 @@ class ApplicationQueue:
     async def get(self):
         while not self.qsize():
             await self.waiters.wait(self.qsize)
+        return self.get_nowait()
+
+    def get_nowait(self):
+        """The next item, or None when there is none (an ASGI message is never None)."""
+        if not self.qsize():
+            return None
         item, self.items[self.head] = self.items[self.head], None
         self.head += 1
         if self.head == len(self.items):

@@ -19,6 +19,7 @@ from channels.layers import get_channel_layer
 from collab import broadcast, connection_ids, metrics, protocol, reads, store
 from collab.access import NOTHING
 from collab.conf import collab_settings, permission_policy
+from collab.connection_memory import ApplicationQueue
 from collab.dispatching import dispatch_as_they_come
 from collab.document_handlers import DocumentHandlers
 from collab.errors import CollabError, ErrorCode
@@ -71,9 +72,17 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
         self.channel_name = await self.channel_layer.new_channel()
         self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
         try:
-            await dispatch_as_they_come([receive, self.channel_receive], self.dispatch)
+            await dispatch_as_they_come([receive, self.channel_receive], self.dispatch, self.takers(receive))
         except StopConsumer:
             pass
+
+    def takers(self, receive):
+        """What takes a waiting message from each source without a task, where the source is collab's own:
+        daphne's input queue (collab.connection_memory) and the in-memory layer."""
+        queue = getattr(receive, "__self__", None)
+        layer_take = getattr(self.channel_layer, "receive_nowait", None)
+        return [queue.get_nowait if isinstance(queue, ApplicationQueue) else None,
+                functools.partial(layer_take, self.channel_name) if layer_take is not None else None]
 
     async def connect(self):
         self.user = self.scope["user"]

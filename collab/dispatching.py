@@ -12,8 +12,13 @@ sees them).
 import asyncio
 
 
-async def dispatch_as_they_come(receivers, dispatch):
+async def dispatch_as_they_come(receivers, dispatch, takers=None):
+    """`takers`, for the sources that have one, return the source's next message at once, or None when
+    it has none: a message already waiting is then dispatched without a task made to read it. The
+    sources are tried in turn, from the one after the last dispatched, so a busy one cannot starve
+    the other."""
     loop = asyncio.get_running_loop()
+    takers = takers or [None] * len(receivers)
     waker = None
 
     def wake(_task):
@@ -25,19 +30,34 @@ async def dispatch_as_they_come(receivers, dispatch):
         task.add_done_callback(wake)
         return task
 
-    tasks = [read(receiver) for receiver in receivers]
+    def next_message(index):
+        task = tasks[index]
+        if task is not None:
+            if not task.done():
+                return None
+            tasks[index] = None
+            return task.result()
+        message = takers[index]() if takers[index] is not None else None
+        if message is None:
+            tasks[index] = read(receivers[index])
+        return message
+
+    count, first = len(receivers), 0
+    tasks = [None] * count
     try:
         while True:
-            ready = [index for index, task in enumerate(tasks) if task.done()]
-            if not ready:
+            for index in [(first + offset) % count for offset in range(count)]:
+                message = next_message(index)
+                if message is not None:
+                    break
+            else:
                 waker = loop.create_future()
                 await waker
                 waker = None
                 continue
-            for index in ready:
-                message = tasks[index].result()
-                await dispatch(message)
-                tasks[index] = read(receivers[index])
+            first = (index + 1) % count
+            await dispatch(message)
     finally:
         for task in tasks:
-            task.cancel()
+            if task is not None:
+                task.cancel()

@@ -82,22 +82,31 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
             del self.channels[channel]
 
     async def receive(self, channel):
-        if channel not in self.channels:  # every name in there was checked on its way in (send, group_add, here)
-            self.require_valid_channel_name(channel)
-        self._clean_expired()
         while True:
+            message = self.receive_nowait(channel)
+            if message is not None:
+                return message
             # Looked up again after each wait: a woken receiver's channel may have been dropped
             # meanwhile (another receiver took the message, or it expired), and a new one made.
             queue = self._channel(channel)
-            if queue.messages:
-                _, message = queue.messages.popleft()
-                self._forget_if_idle(channel, queue)
-                return message
             try:
                 await queue.receivers.wait(lambda: bool(queue.messages))
             except BaseException:
                 self._forget_if_idle(channel, queue)
                 raise
+
+    def receive_nowait(self, channel):
+        """The channel's next message, or None when none is waiting (a message is a dict, never None)."""
+        queue = self.channels.get(channel)
+        if queue is None:  # every name in self.channels was checked on its way in (send, group_add, here)
+            self.require_valid_channel_name(channel)
+            return None
+        self._clean_expired()
+        if not queue.messages:
+            return None
+        _, message = queue.messages.popleft()
+        self._forget_if_idle(channel, queue)
+        return message
 
     async def group_send(self, group, message):
         assert isinstance(message, dict), "Message is not a dict"

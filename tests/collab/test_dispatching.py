@@ -15,16 +15,25 @@ class Source:
 
     def __init__(self, name):
         self.name, self.queue, self.reads_during_dispatch, self.dispatching = name, asyncio.Queue(), 0, False
+        self.waits = 0
 
     async def receive(self):
+        self.note_read()
+        self.waits += 1
+        return await self.queue.get()
+
+    def take(self):
+        self.note_read()
+        return None if self.queue.empty() else self.queue.get_nowait()
+
+    def note_read(self):
         if self.dispatching:
             self.reads_during_dispatch += 1
-        return await self.queue.get()
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from("ab"), st.integers(0, 3)), max_size=40), st.integers(0, 2**32))
-def test_every_message_is_dispatched_once_each_source_in_order(arrivals, seed):
+@given(st.lists(st.tuples(st.sampled_from("ab"), st.integers(0, 3)), max_size=40), st.integers(0, 2**32), st.sampled_from(["", "a", "b", "ab"]))
+def test_every_message_is_dispatched_once_each_source_in_order(arrivals, seed, with_takers):
     async def run():
         shuffle = random.Random(seed)
         sources = {name: Source(name) for name in "ab"}
@@ -38,7 +47,8 @@ def test_every_message_is_dispatched_once_each_source_in_order(arrivals, seed):
             dispatched.append(message)
             source.dispatching = False
 
-        loop_task = asyncio.ensure_future(dispatch_as_they_come([sources["a"].receive, sources["b"].receive], dispatch))
+        takers = [sources[name].take if name in with_takers else None for name in "ab"]
+        loop_task = asyncio.ensure_future(dispatch_as_they_come([sources["a"].receive, sources["b"].receive], dispatch, takers))
         sent = []
         for index, (name, pause) in enumerate(arrivals):
             sources[name].queue.put_nowait((name, index))
@@ -76,3 +86,41 @@ async def test_an_exception_from_dispatch_ends_the_loop_and_stops_reading():
     source.queue.put_nowait("left alone")
     await asyncio.sleep(0)
     assert reads.qsize() == 1 and source.queue.qsize() == 1  # the one read, and nothing taken after
+
+
+async def test_messages_already_waiting_are_taken_without_waiting_and_neither_source_starves():
+    sources = {name: Source(name) for name in "ab"}
+    for index in range(3):
+        for name in "ab":
+            sources[name].queue.put_nowait((name, index))
+    dispatched = []
+
+    async def dispatch(message):
+        dispatched.append(message)
+        if len(dispatched) == 6:
+            raise LookupError("done")
+
+    with pytest.raises(LookupError):
+        await dispatch_as_they_come([sources["a"].receive, sources["b"].receive], dispatch, [sources["a"].take, sources["b"].take])
+    assert dispatched == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)]  # in turn, though "a" always had more
+    assert sources["a"].waits == sources["b"].waits == 0  # no reader was started: each message was there
+
+
+def test_the_consumer_takes_without_waiting_from_collabs_own_sources_only():
+    from channels.layers import InMemoryChannelLayer as StockLayer
+
+    from collab import layers
+    from collab.connection_memory import ApplicationQueue
+    from collab.consumers import CollabConsumer
+
+    consumer, queue = CollabConsumer(), ApplicationQueue()
+    consumer.channel_layer, consumer.channel_name = layers.InMemoryChannelLayer(), "consumer.1"
+    queue.put_nowait({"type": "websocket.connect"})
+    take_socket, take_channel = consumer.takers(queue.get)
+    assert take_socket() == {"type": "websocket.connect"} and take_socket() is None and take_channel() is None
+
+    async def someone_elses_receive():  # uvicorn's, say
+        return {}
+
+    consumer.channel_layer = StockLayer()  # or Redis
+    assert consumer.takers(someone_elses_receive) == [None, None]
