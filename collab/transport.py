@@ -28,7 +28,7 @@
   so it is let go.
 - What each open connection holds is trimmed (collab.connection_memory).
 - Small frames are unmasked without autobahn's per-frame CFFI set-up (collab.unmasking).
-- A plain message is sent as one frame built in one step (collab.framing).
+- A plain message is sent and read as one frame handled in one step (collab.framing).
 - autobahn formats the arguments of its debug log lines (coloured names
   and values) before it knows the line is dropped: a tenth of the event
   loop's time when ops fan out to many sockets. They are formatted only
@@ -120,6 +120,11 @@ def patch_daphne():
         def onOpen(self):
             super().onOpen()
             connection_memory.shed_handshake(self)
+
+        def processData(self):
+            if framing.reads_plainly(self) and framing.read_plainly(self):
+                return len(self.data) > 0
+            return super().processData()
 
         def onMessage(self, payload, isBinary):
             super().onMessage(payload, isBinary)
