@@ -12,11 +12,14 @@ Scenarios run benchmarks/load.js (real ShareDB clients); "trace" runs
 benchmarks/replay.js (one client replaying a real editing trace, one op in
 flight). Prints each side's JSON line and the ratios, and writes everything
 to benchmarks/results/load.json (load-uvicorn.json with --server uvicorn).
+Each side also gets the CPU its server processes used during the scenario,
+per committed op (`server_cpu_ms_per_op`): what a core buys.
 """
 
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -58,6 +61,24 @@ def run_node(script, args):
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+def cpu_seconds(pids):
+    """User + system CPU time the processes have used so far (Linux's /proc)."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 counting the pid and name
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(name, urls, origin, cookie, label, ops_scale, server_pids):
+    """run_scenario's figures, with the server's CPU per committed op."""
+    before = cpu_seconds(server_pids)
+    result = run_scenario(name, urls, origin, cookie, label, ops_scale)
+    ops = result.get("committed_ops", result.get("ops"))
+    result["server_cpu_ms_per_op"] = round((cpu_seconds(server_pids) - before) * 1000 / ops, 3) if ops else None
+    return result
+
+
 def run_scenario(name, urls, origin, cookie, label, ops_scale):
     common = ["--url", ",".join(urls), "--origin", origin, "--label", label] + (["--cookie", cookie] if cookie else [])
     if name == "trace":
@@ -70,7 +91,7 @@ def run_scenario(name, urls, origin, cookie, label, ops_scale):
 
 @contextlib.contextmanager
 def serving(server_class, env, count):
-    """`count` server processes on one database; yields (their ws URLs, the Cookie of a signed-in user)."""
+    """`count` server processes on one database; yields (their ws URLs, the Cookie of a signed-in user, their pids)."""
     servers = []
     try:
         for _ in range(count):
@@ -78,7 +99,7 @@ def serving(server_class, env, count):
         site = LiveSite(servers[0].base, None, env)
         with contextlib.suppress(subprocess.CalledProcessError):  # already there from an earlier round
             site.create_user("load")
-        yield [LiveSite(s.base, None, env).ws_url for s in servers], site.login("load")
+        yield [LiveSite(s.base, None, env).ws_url for s in servers], site.login("load"), [s.process.pid for s in servers]
     finally:
         for server in servers:
             server.stop()
@@ -86,11 +107,11 @@ def serving(server_class, env, count):
 
 @contextlib.contextmanager
 def reference_server(*args):
-    """ShareDB's server (benchmarks/reference_server.js); yields its ws URL."""
+    """ShareDB's server (benchmarks/reference_server.js); yields its ws URL and pid."""
     process = subprocess.Popen(["node", str(HERE / "reference_server.js"), *args], env=node_env(),
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        yield f"ws://127.0.0.1:{json.loads(process.stdout.readline())['port']}"
+        yield f"ws://127.0.0.1:{json.loads(process.stdout.readline())['port']}", process.pid
     finally:
         process.stdin.close()
         process.wait(timeout=10)
@@ -98,12 +119,12 @@ def reference_server(*args):
 
 @contextlib.contextmanager
 def embedded(server_class):
-    """[(label, our ws URLs, cookie, ShareDB's ws URL)] for SQLite + in-memory layer vs MemoryDB."""
+    """[(label, our ws URLs, cookie, our pids, ShareDB's (ws URL, pid))] for SQLite + in-memory layer vs MemoryDB."""
     with tempfile.TemporaryDirectory() as folder:
         env = site_env(f"sqlite:///{folder}/load.sqlite3", **PRODUCTION)
         manage(env, "migrate", "--noinput")
-        with serving(server_class, env, 1) as (urls, cookie), reference_server() as theirs:
-            yield [("embedded", urls, cookie, theirs)]
+        with serving(server_class, env, 1) as (urls, cookie, pids), reference_server() as theirs:
+            yield [("embedded", urls, cookie, pids, theirs)]
 
 
 @contextlib.contextmanager
@@ -119,8 +140,8 @@ def scaled_out(server_class):
         with reference_server("--postgres", database_url.rsplit("/", 1)[0] + "/sharedb") as theirs:
             def rounds():
                 for count in (1, 2):
-                    with serving(server_class, env, count) as (urls, cookie):
-                        yield (f"scaleout-{count}p", urls, cookie, theirs)
+                    with serving(server_class, env, count) as (urls, cookie, pids):
+                        yield (f"scaleout-{count}p", urls, cookie, pids, theirs)
             yield rounds()
 
 
@@ -140,21 +161,22 @@ def main():
     for setup in args.setup or list(SETUP_SCENARIOS):
         names = [name for name in SETUP_SCENARIOS[setup] if not args.scenario or name in args.scenario]
         with (embedded if setup == "embedded" else scaled_out)(SERVERS[args.server]) as rounds:
-            for label, urls, cookie, theirs in rounds:
+            for label, urls, cookie, pids, (theirs, their_pid) in rounds:
                 origin = urls[0].replace("ws://", "http://").split("/ws/")[0]
                 for name in names:
-                    ours = run_scenario(name, urls, origin, cookie, "ours", args.ops_scale)
-                    sharedb = run_scenario(name, [theirs], origin, None, "sharedb", args.ops_scale)
+                    ours = measured(name, urls, origin, cookie, "ours", args.ops_scale, pids)
+                    sharedb = measured(name, [theirs], origin, None, "sharedb", args.ops_scale, [their_pid])
                     row = {
                         "setup": label, "scenario": name, "ours": ours, "sharedb": sharedb,
                         "ratio_ops_per_s": ratio(ours["committed_ops_per_s"], sharedb["committed_ops_per_s"]),
                         "ratio_ack_p99": ratio(ours["ack_ms"]["p99"], sharedb["ack_ms"]["p99"]),
+                        "ratio_server_cpu_per_op": ratio(ours["server_cpu_ms_per_op"], sharedb["server_cpu_ms_per_op"]),
                     }
                     rows.append(row)
                     print(json.dumps(ours))
                     print(json.dumps(sharedb))
-                    print(f"{label} {name}: ops/s ours/sharedb = {row['ratio_ops_per_s']}, ack p99 ours/sharedb = {row['ratio_ack_p99']}",
-                          flush=True)
+                    print(f"{label} {name}: ops/s ours/sharedb = {row['ratio_ops_per_s']}, ack p99 ours/sharedb = {row['ratio_ack_p99']}, "
+                          f"server CPU per op ours/sharedb = {row['ratio_server_cpu_per_op']}", flush=True)
     write_results("load" if args.server == "daphne" else f"load-{args.server}", rows,
                   setup=f"{args.server}; embedded: SQLite + in-memory layer vs ShareDB MemoryDB; "
                         "scaleout: PostgreSQL + Redis vs ShareDB + sharedb-postgres; DEBUG off")
