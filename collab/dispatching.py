@@ -11,12 +11,15 @@ sees them).
 
 import asyncio
 
+TURN_EVERY = 8  # messages dispatched in a row before the event loop gets a turn
+
 
 async def dispatch_as_they_come(receivers, dispatch, takers=None):
     """`takers`, for the sources that have one, return the source's next message at once, or None when
     it has none: a message already waiting is then dispatched without a task made to read it. The
-    sources are tried in turn, from the one after the last dispatched, so a busy one cannot starve
-    the other."""
+    sources are tried in turn, from the one after the last dispatched, and the event loop gets a turn
+    after every few messages taken in a row: a backlog of messages whose handlers never wait (pings,
+    refusals) must hold back neither the other source's reader nor everyone else's connections."""
     loop = asyncio.get_running_loop()
     takers = takers or [None] * len(receivers)
     waker = None
@@ -42,7 +45,7 @@ async def dispatch_as_they_come(receivers, dispatch, takers=None):
             tasks[index] = read(receivers[index])
         return message
 
-    count, first = len(receivers), 0
+    count, first, in_a_row = len(receivers), 0, 0
     tasks = [None] * count
     try:
         while True:
@@ -53,10 +56,14 @@ async def dispatch_as_they_come(receivers, dispatch, takers=None):
             else:
                 waker = loop.create_future()
                 await waker
-                waker = None
+                waker, in_a_row = None, 0
                 continue
             first = (index + 1) % count
             await dispatch(message)
+            in_a_row += 1
+            if in_a_row == TURN_EVERY:
+                in_a_row = 0
+                await asyncio.sleep(0)
     finally:
         for task in tasks:
             if task is not None:

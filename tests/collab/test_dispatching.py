@@ -124,3 +124,33 @@ def test_the_consumer_takes_without_waiting_from_collabs_own_sources_only():
 
     consumer.channel_layer = StockLayer()  # or Redis
     assert consumer.takers(someone_elses_receive) == [None, None]
+
+
+async def test_a_message_for_a_source_whose_reader_is_waiting_is_not_held_back_by_the_others_backlog():
+    """Found in review: the layer's reader task is already waiting when the op's own broadcast arrives on it;
+    handlers that never wait (pp, refusals, a closing socket) let neither it nor anyone else run until the
+    whole socket backlog was dispatched."""
+    socket, layer = Source("socket"), Source("layer")
+    for index in range(50):
+        socket.queue.put_nowait(("socket", index))
+    dispatched, others_ran = [], []
+
+    async def other_connection():
+        while True:
+            others_ran.append(len(dispatched))
+            await asyncio.sleep(0)
+
+    async def dispatch(message):
+        dispatched.append(message)
+        if message == ("socket", 1):
+            layer.queue.put_nowait(("layer", 0))  # e.g. a group_send this handler made to its own group
+        if len(dispatched) == 51:
+            raise LookupError("done")
+
+    other = asyncio.ensure_future(other_connection())
+    await asyncio.sleep(0)
+    with pytest.raises(LookupError):
+        await dispatch_as_they_come([socket.receive, layer.receive], dispatch, [socket.take, layer.take])
+    other.cancel()
+    assert dispatched.index(("layer", 0)) <= 10, f"dispatched {dispatched.index(('layer', 0))}th"
+    assert len(set(others_ran)) > 5, f"the rest of the loop ran only at {sorted(set(others_ran))} messages"
