@@ -49,7 +49,8 @@ async def dispatch_as_they_come(receivers, dispatch, takers=None):
     tasks = [None] * count
     try:
         while True:
-            for index in [(first + offset) % count for offset in range(count)]:
+            for offset in range(count):
+                index = (first + offset) % count
                 message = next_message(index)
                 if message is not None:
                     break
