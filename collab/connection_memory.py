@@ -30,8 +30,8 @@ HANDSHAKE_ONLY = (
 
 class ApplicationQueue:
     """The messages a protocol hands its application, first in first out, to readers in turn, as
-    asyncio.Queue hands them. A large HTTP body arrives as thousands of chunks at once: items are
-    taken by index, not shifted."""
+    asyncio.Queue hands them; also an inbox (collab.dispatching) for collab's consumer. A large HTTP
+    body arrives as thousands of chunks at once: items are taken by index, not shifted."""
 
     __slots__ = ("items", "head", "waiters")
 
@@ -48,9 +48,15 @@ class ApplicationQueue:
     async def get(self):
         while not self.qsize():
             await self.waiters.wait(self.qsize)
-        return self.get_nowait()
+        return self.take()
 
-    def get_nowait(self):
+    def notify(self, future):
+        self.waiters.append(future)
+
+    def forget(self, future):
+        self.waiters.forget(future, self.qsize)
+
+    def take(self):
         """The next item, or None when there is none (an ASGI message is never None)."""
         if not self.qsize():
             return None

@@ -72,17 +72,16 @@ class CollabConsumer(DocumentHandlers, PresenceHandlers, AsyncWebsocketConsumer)
         self.channel_name = await self.channel_layer.new_channel()
         self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
         try:
-            await dispatch_as_they_come([receive, self.channel_receive], self.dispatch, self.takers(receive))
+            await dispatch_as_they_come([receive, self.channel_receive], self.dispatch, self.inboxes(receive))
         except StopConsumer:
             pass
 
-    def takers(self, receive):
-        """What takes a waiting message from each source without a task, where the source is collab's own:
+    def inboxes(self, receive):
+        """The sources read without a task (collab.dispatching), where they are collab's own:
         daphne's input queue (collab.connection_memory) and the in-memory layer."""
         queue = getattr(receive, "__self__", None)
-        layer_take = getattr(self.channel_layer, "receive_nowait", None)
-        return [queue.get_nowait if isinstance(queue, ApplicationQueue) else None,
-                functools.partial(layer_take, self.channel_name) if layer_take is not None else None]
+        inbox = getattr(self.channel_layer, "inbox", None)
+        return [queue if isinstance(queue, ApplicationQueue) else None, inbox(self.channel_name) if inbox is not None else None]
 
     async def connect(self):
         self.user = self.scope["user"]

@@ -7,6 +7,11 @@ two such messages (the op in, its broadcast back) or more. As there, a
 source is read again only once its last message was dispatched, so a
 busy consumer leaves the rest in its queues (where daphne's backpressure
 sees them).
+
+collab's own sources (daphne's input queue, the in-memory layer) are
+inboxes: a waiting message is taken at once, and an idle consumer is woken
+by the next one directly. Other sources (uvicorn's, Redis) are read by a
+task each, which costs a task and three turns of the event loop a message.
 """
 
 import asyncio
@@ -14,14 +19,23 @@ import asyncio
 TURN_EVERY = 8  # messages dispatched in a row before the event loop gets a turn
 
 
-async def dispatch_as_they_come(receivers, dispatch, takers=None):
-    """`takers`, for the sources that have one, return the source's next message at once, or None when
-    it has none: a message already waiting is then dispatched without a task made to read it. The
-    sources are tried in turn, from the one after the last dispatched, and the event loop gets a turn
-    after every few messages taken in a row: a backlog of messages whose handlers never wait (pings,
-    refusals) must hold back neither the other source's reader nor everyone else's connections."""
+async def dispatch_as_they_come(receivers, dispatch, inboxes=None):
+    """Dispatch each source's messages in order, one at a time.
+
+    `inboxes[i]`, where not None, stands for `receivers[i]`: its take()
+    returns the next message or None when none is waiting (a message is
+    never None), notify(future) has the next message that arrives set the
+    future's result, and forget(future) withdraws it (passing the wake-up
+    on if the future was woken and a message waits: a reader cancelled
+    after its wake-up must not swallow it).
+
+    The sources are tried in turn, from the one after the last
+    dispatched, and the event loop gets a turn after every few messages
+    taken in a row: a backlog of messages whose handlers never wait
+    (pings, refusals) must hold back neither the other source nor
+    everyone else's connections."""
     loop = asyncio.get_running_loop()
-    takers = takers or [None] * len(receivers)
+    inboxes = inboxes or [None] * len(receivers)
     waker = None
 
     def wake(_task):
@@ -34,19 +48,21 @@ async def dispatch_as_they_come(receivers, dispatch, takers=None):
         return task
 
     def next_message(index):
+        inbox = inboxes[index]
+        if inbox is not None:
+            return inbox.take()
         task = tasks[index]
-        if task is not None:
-            if not task.done():
-                return None
-            tasks[index] = None
-            return task.result()
-        message = takers[index]() if takers[index] is not None else None
-        if message is None:
+        if task is None:
             tasks[index] = read(receivers[index])
-        return message
+            return None
+        if not task.done():
+            return None
+        tasks[index] = None
+        return task.result()
 
     count, first, in_a_row = len(receivers), 0, 0
     tasks = [None] * count
+    waiting_on = [inbox for inbox in inboxes if inbox is not None]
     try:
         while True:
             for offset in range(count):
@@ -56,7 +72,13 @@ async def dispatch_as_they_come(receivers, dispatch, takers=None):
                     break
             else:
                 waker = loop.create_future()
-                await waker
+                for inbox in waiting_on:
+                    inbox.notify(waker)
+                try:
+                    await waker
+                finally:
+                    for inbox in waiting_on:
+                        inbox.forget(waker)
                 waker, in_a_row = None, 0
                 continue
             first = (index + 1) % count

@@ -43,6 +43,26 @@ class Channel:
         self.messages, self.receivers = None, Waiters()
 
 
+class ChannelInbox:
+    __slots__ = ("layer", "channel")
+
+    def __init__(self, layer, channel):
+        layer.require_valid_channel_name(channel)  # once: take() is on every message and every wake-up
+        self.layer, self.channel = layer, channel
+
+    def take(self):
+        return self.layer.take(self.channel)
+
+    def notify(self, future):
+        self.layer._channel(self.channel).receivers.append(future)
+
+    def forget(self, future):
+        queue = self.layer.channels.get(self.channel)
+        if queue is not None:  # kept while the future was in it
+            queue.receivers.forget(future, lambda: bool(queue.messages))
+            self.layer._forget_if_idle(self.channel, queue)
+
+
 def copy_of(message):
     # A message that says how it is copied (collab.broadcast.Event) is spared deepcopy's memo and bookkeeping.
     own_copy = getattr(message, "__deepcopy__", None)
@@ -95,11 +115,20 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
                 self._forget_if_idle(channel, queue)
                 raise
 
+    def inbox(self, channel):
+        """The channel as an inbox (collab.dispatching): its consumer waits without a task."""
+        return ChannelInbox(self, channel)
+
     def receive_nowait(self, channel):
         """The channel's next message, or None when none is waiting (a message is a dict, never None)."""
-        queue = self.channels.get(channel)
-        if queue is None:  # every name in self.channels was checked on its way in (send, group_add, here)
+        if channel not in self.channels:  # every name in self.channels was checked on its way in (send, group_add, here)
             self.require_valid_channel_name(channel)
+        return self.take(channel)
+
+    def take(self, channel):
+        """receive_nowait for a name already checked."""
+        queue = self.channels.get(channel)
+        if queue is None:
             return None
         self._clean_expired()
         if not queue.messages:

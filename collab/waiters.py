@@ -24,8 +24,12 @@ class Waiters(list):
         try:
             await waiter
         except BaseException:
-            if waiter in self:
-                self.remove(waiter)
-            elif has_item():
-                self.wake_one()
+            self.forget(waiter, has_item)
             raise
+
+    def forget(self, waiter, has_item):
+        """Withdraw a waiter; one woken already passes its wake-up on if `has_item()`."""
+        if waiter in self:
+            self.remove(waiter)
+        elif waiter.done() and has_item():
+            self.wake_one()

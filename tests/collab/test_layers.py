@@ -159,6 +159,8 @@ async def test_a_bad_channel_name_is_refused_wherever_it_comes_in_as_by_the_stoc
             await asyncio.wait_for(layer.receive(name), 1)
     with pytest.raises(TypeError):
         ours.receive_nowait(name)
+    with pytest.raises(TypeError):
+        ours.inbox(name)
     assert set(ours.channels) == {"good.1"}
 
 
