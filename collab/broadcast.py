@@ -50,6 +50,11 @@ async def publish_op(key, row):
     await get_channel_layer().group_send(document_group(key), op_event(key, row))
 
 
+def publish_op_now(key, row):
+    """publish_op through collab's in-memory layer, whose group_send never waits."""
+    get_channel_layer().group_send_now(document_group(key), op_event(key, row))
+
+
 async def publish_presence(key, message):
     """Relay a presence message (or a request for presence, {"ch", "r": True}) from the connection `message["src"]`."""
     src = message["src"]

@@ -138,6 +138,10 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
         return message
 
     async def group_send(self, group, message):
+        self.group_send_now(group, message)
+
+    def group_send_now(self, group, message):
+        """group_send, which never waits: callable from synchronous code on the layer's event loop."""
         assert isinstance(message, dict), "Message is not a dict"
         self.require_valid_group_name(group)
         self._clean_expired()

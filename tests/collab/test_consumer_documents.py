@@ -227,13 +227,13 @@ async def test_an_op_nobody_else_here_has_open_is_not_published(connect, alice, 
     from collab import engine
 
     published = []
-    real_publish = engine.publish_op
+    real_publish = engine.publish_op_now  # the in-memory layer's
 
-    async def recording(key, row):
+    def recording(key, row):
         published.append(row.version)
-        await real_publish(key, row)
+        real_publish(key, row)
 
-    monkeypatch.setattr(engine, "publish_op", recording)
+    monkeypatch.setattr(engine, "publish_op_now", recording)
     writer = await connect(alice)
     await create(writer, "doc1", "")
     await writer.request({"a": "s", "c": "documents", "d": "doc1"})

@@ -20,15 +20,98 @@ async def test_a_failed_publish_is_logged_and_the_committer_goes_on(make_user, m
         await sync_to_async(make_document)(key=key, content="", created_by=user)
     published = []
 
-    async def publish_op(key, row):
+    def publish_op_now(key, row):
         published.append(key)
         if len(published) == 1:
             raise ConnectionError("the channel layer went away")
 
+    async def publish_op(key, row):
+        publish_op_now(key, row)
+
     monkeypatch.setattr(engine, "publish_op", publish_op)
+    monkeypatch.setattr(engine, "publish_op_now", publish_op_now)
     monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: process_local))
     monkeypatch.setattr(engine.watcher, "others_watching", lambda key, excluded: 1)  # someone else has it open
     first = await asyncio.wait_for(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])), 5)
     second = await asyncio.wait_for(engine.submit(Submission(key="e", version=None, src="s", seq=2, user=user, op=["y"])), 5)
     assert (first.version, second.version) == (1, 1) and published == ["d", "e"]
     assert "could not publish the ops committed to 'd'" in caplog.text
+
+
+async def test_through_redis_batches_are_published_in_commit_order_while_the_next_is_committed(make_user, make_document, monkeypatch):
+    """A publish that waits (a Redis round trip) holds back the later batches' publishing and answers,
+    never their commits: the next batch is in the database meanwhile."""
+    from documents.models import Document
+
+    user = await sync_to_async(make_user)()
+    for key in ("d", "e"):
+        await sync_to_async(make_document)(key=key, content="", created_by=user)
+    published, release = [], asyncio.Event()
+
+    async def publish_op(key, row):
+        if key == "d":
+            await release.wait()
+        published.append(key)
+
+    monkeypatch.setattr(engine, "publish_op", publish_op)
+    monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: False))
+    first = asyncio.ensure_future(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])))
+    while getattr(engine.committer.lines.get(asyncio.get_running_loop()), "settling", None) is None:
+        await asyncio.sleep(0.001)  # "d" committed, its publish waiting
+    second = asyncio.ensure_future(engine.submit(Submission(key="e", version=None, src="s", seq=2, user=user, op=["y"])))
+    for _ in range(2000):
+        if (await sync_to_async(Document.objects.get)(key="e")).version == 2:
+            break
+        await asyncio.sleep(0.001)
+    assert (await sync_to_async(Document.objects.get)(key="e")).version == 2  # committed while "d" is being published
+    await asyncio.sleep(0.05)
+    assert published == [] and not first.done() and not second.done()
+    release.set()
+    assert ((await asyncio.wait_for(first, 5)).version, (await asyncio.wait_for(second, 5)).version) == (1, 1)
+    assert published == ["d", "e"]
+    assert engine.committer.lines[asyncio.get_running_loop()].settling is None
+
+
+def test_submitters_on_two_event_loops_at_once_are_each_answered_on_their_own(make_user, make_document):
+    """An async caller in another thread (an async task of a worker, say) has a loop of its own."""
+    import threading
+
+    user = make_user()
+    for key in ("d", "e"):
+        make_document(key=key, content="", created_by=user)
+    answers, start = {}, threading.Barrier(2)
+
+    def submitter(key):
+        async def run():
+            start.wait()
+            versions = []
+            for seq in range(20):
+                outcome = await engine.submit(Submission(key=key, version=None, src=key, seq=seq + 1, user=user, op=["z"]))
+                versions.append(outcome.version)
+            return versions
+
+        answers[key] = asyncio.run(run())
+
+    threads = [threading.Thread(target=submitter, args=(key,)) for key in ("d", "e")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert answers == {"d": list(range(1, 21)), "e": list(range(1, 21))}
+
+
+async def test_submissions_that_come_while_a_batch_is_in_the_database_go_together_in_the_next(make_user, make_document, monkeypatch):
+    user = await sync_to_async(make_user)()
+    for index in range(10):
+        await sync_to_async(make_document)(key=f"k{index}", content="", created_by=user)
+    sizes, real_commit_batch = [], engine.commit_batch
+
+    def recording(requests):
+        sizes.append(len(requests))
+        return real_commit_batch(requests)
+
+    monkeypatch.setattr(engine, "commit_batch", recording)
+    outcomes = await asyncio.wait_for(asyncio.gather(*(
+        engine.submit(Submission(key=f"k{index}", version=None, src="s", seq=index + 1, user=user, op=["x"])) for index in range(10))), 10)
+    assert [outcome.version for outcome in outcomes] == [1] * 10
+    assert sizes == [1, 9]  # the first alone, at once; the rest, which came meanwhile, in one batch
