@@ -39,11 +39,16 @@ MOVE_DOCUMENT = (
 )
 
 
-def load_document(key):
-    """The document's head, read with one plain query: this is on every submit."""
+def load_document(key, lock=False):
+    """The document's head, read with one plain query: this is on every submit.
+
+    With `lock`, where the database can (PostgreSQL), the row stays locked
+    until the transaction ends: no other process can move it between this
+    read and the write that follows.
+    """
     flush_pending()
     with connection.cursor() as cursor:
-        cursor.execute(SELECT_DOCUMENT, [key])
+        cursor.execute(SELECT_DOCUMENT + (" FOR UPDATE" if lock and connection.features.has_select_for_update else ""), [key])
         row = cursor.fetchone()
     return None if row is None else Document.from_db(connection.alias, DOCUMENT_FIELDS, row)
 

@@ -71,6 +71,9 @@ class SubmitRequest:
         self.heads = heads  # the committer's remembered heads; None: always read the row
         self.trust_heads = heads is not None
         self.from_heads = False  # whether this attempt works from a remembered head
+        # After a lost race the row is read locked: a document that other processes keep moving would
+        # otherwise win every race between this read and this write, and the op would be refused.
+        self.lock_row = False
 
     def run(self):
         for _ in range(self.max_retries):
@@ -89,6 +92,7 @@ class SubmitRequest:
                     self.heads.remember(self.submission.key, outcome.committed)
                 return outcome
             self.forget()
+            self.lock_row = True
             metrics.submit_retries.inc()
         raise CollabError(ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED, f"gave up after {self.max_retries} attempts at committing the op")
 
@@ -113,7 +117,7 @@ class SubmitRequest:
         self.from_heads = remembered is not None
         if remembered is not None:
             return remembered
-        document = store.load_document(key)
+        document = store.load_document(key, lock=self.lock_row)
         if self.heads is not None:
             self.heads.put(key, document)
         return document

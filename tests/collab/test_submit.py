@@ -39,10 +39,11 @@ def test_a_commit_by_another_process_between_reads_means_a_retry_not_an_error(ma
     make_document(key="d", content="abc", created_by=user)
     submit(user, "d", 1, ["X"], src="first")  # version 2: "Xabc"
     real_load = store.load_document
-    stale = {"once": True}
+    stale, locks = {"once": True}, []
 
-    def load_then_someone_commits(key):
-        document = real_load(key)
+    def load_then_someone_commits(key, lock=False):
+        locks.append(lock)
+        document = real_load(key, lock=lock)
         if stale.pop("once", False):
             submit(user, "d", 2, [{"d": "X"}], src="elsewhere")  # version 3 lands right after our read
         return document
@@ -51,6 +52,8 @@ def test_a_commit_by_another_process_between_reads_means_a_retry_not_an_error(ma
     outcome = submit(user, "d", 1, [2, {"d": "c"}])  # made against "abc" at version 1
     assert outcome.version == 3
     assert Document.objects.get(key="d").content == "ab"
+    # Ours, the other process's, ours again: optimistic first, locked after the lost race (tests/scaleout: PostgreSQL).
+    assert locks == [False, False, True]
 
 
 def test_a_stale_cached_head_means_a_retry_never_a_wrong_commit(make_user, make_document):
