@@ -2,6 +2,8 @@
 
 import pytest
 from channels.testing import WebsocketCommunicator
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from django.contrib.auth import HASH_SESSION_KEY
 
 from collab.auth import SessionUserMiddleware
@@ -52,3 +54,52 @@ async def test_a_session_whose_password_hash_no_longer_matches_is_anonymous(asyn
 
     await tamper()
     assert not (await who(f"{settings.SESSION_COOKIE_NAME}={session_key}"))["user"].is_authenticated
+
+
+def stores_agree(session_key):
+    """(what Django's database store reads for the key, what ours reads): the data, and the key kept."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from collab.auth import QuickSessionStore
+
+    theirs, ours = SessionStore(session_key), QuickSessionStore(session_key)
+    return (dict(theirs.items()), theirs.session_key), (dict(ours.items()), ours.session_key)
+
+
+def test_the_quick_store_reads_what_djangos_database_store_reads(client, make_user, settings):
+    """Signed and salted as Django's own store (the salt names the class); tampered with: nothing;
+    expired, unknown or malformed: nothing, and no key kept."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(make_user())
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    theirs, ours = stores_agree(key)
+    assert theirs == ours and ours[0]["_auth_user_id"] and ours[1] == key
+    row = Session.objects.get(session_key=key)
+    Session.objects.filter(session_key=key).update(session_data=row.session_data[:-2] + "xx")  # a forged signature
+    theirs, ours = stores_agree(key)
+    assert theirs == ours and ours[0] == {}
+    Session.objects.filter(session_key=key).update(session_data=row.session_data, expire_date=timezone.now())  # expired
+    assert stores_agree(key) == (({}, None), ({}, None))
+    for other in (None, "", "short", "x" * 40, "' OR 1=1 --"):
+        assert stores_agree(other) == (({}, None), ({}, None))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=60) | st.sampled_from(["", "k" * 32]))
+def test_any_cookie_value_reads_the_same_in_both_stores(django_db_blocker, session_key):
+    with django_db_blocker.unblock():
+        theirs, ours = stores_agree(session_key.replace("\x00", ""))
+    assert theirs == ours
+
+
+def test_the_quick_store_stands_in_only_for_djangos_database_store(settings):
+    from django.contrib.sessions.backends import cache, cached_db, signed_cookies
+
+    from collab.auth import QuickSessionStore, session_store_class
+
+    assert session_store_class() is QuickSessionStore
+    for engine in (cached_db, cache, signed_cookies):
+        settings.SESSION_ENGINE = engine.__name__
+        assert session_store_class() is engine.SessionStore
