@@ -10,6 +10,7 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
 
 from collab.broadcast import publish_op, publish_op_now
@@ -47,8 +48,8 @@ class GroupCommitter:
         loop = asyncio.get_running_loop()
         line = self.lines.get(loop)
         if line is None:
-            for closed in [other for other in self.lines if other.is_closed()]:
-                del self.lines[closed]
+            for closed in [other for other in list(self.lines) if other.is_closed()]:  # list(): other loops' threads add too
+                self.lines.pop(closed, None)
             line = self.lines[loop] = CommitLine(loop, self.executor)
         return await line.submit(request)
 
@@ -62,6 +63,9 @@ class CommitLine:
     this one is published) and answers the submitters. On this machine
     that was four turns of the event loop per op less than a task reading
     a queue and awaiting the thread.
+
+    Through Redis, publishing may fall behind committing; the backlog is
+    bounded by the submitters waiting, one op each per connection.
     """
 
     def __init__(self, loop, executor):
@@ -79,38 +83,49 @@ class CommitLine:
 
     def start(self):
         batch, self.waiting, self.committing = self.waiting, [], True
-        self.executor.submit(self.commit, batch)
+        try:
+            self.executor.submit(self.commit, batch)
+        except BaseException as error:  # the executor shut down (the interpreter is exiting)
+            self.committing = False
+            answer(batch, [error] * len(batch))
+            raise
 
     def commit(self, batch):
         """In the database thread."""
         try:
             results = commit_batch([request for request, _ in batch])
-        except Exception as error:  # the batch's commit itself failed: nothing in it was stored
+        except BaseException as error:  # the batch's commit itself failed: nothing in it was stored
             results = [error] * len(batch)
         self.loop.call_soon_threadsafe(self.committed, batch, results)
 
     def committed(self, batch, results):
         self.committing = False
-        if self.waiting:
-            self.start()
-        rows = committed_rows(batch, results)
-        if self.settling is None and watcher.process_local():
-            # The in-memory layer takes a group message at once: publish and answer now.
-            for key, key_rows in rows.items():
-                publish_now_in_order(key, key_rows)
-            answer(batch, results)
-        else:
-            # Through Redis each publish is a round trip: in a task, after the batches before.
-            self.settling = self.loop.create_task(self.settle(self.settling, rows, batch, results))
+        try:
+            if self.waiting:
+                self.start()
+        finally:
+            rows = committed_rows(batch, results)
+            if self.settling is None and publishes_at_once():
+                # collab's in-memory layer takes a group message at once: publish and answer now.
+                try:
+                    for key, key_rows in rows.items():
+                        publish_now_in_order(key, key_rows)
+                finally:
+                    answer(batch, results)
+            else:
+                # Through Redis each publish is a round trip: in a task, after the batches before.
+                self.settling = self.loop.create_task(self.settle(self.settling, rows, batch, results))
 
     async def settle(self, before, rows, batch, results):
-        if before is not None:
-            await before
-        # Documents go side by side, each in order.
-        await asyncio.gather(*(publish_in_order(key, key_rows) for key, key_rows in rows.items()))
-        answer(batch, results)
-        if self.settling is asyncio.current_task():
-            self.settling = None
+        try:
+            if before is not None:
+                await asyncio.wait([before])  # its outcome, whatever it was, is its own submitters'
+            # Documents go side by side, each in order.
+            await asyncio.gather(*(publish_in_order(key, key_rows) for key, key_rows in rows.items()))
+        finally:
+            answer(batch, results)
+            if self.settling is asyncio.current_task():
+                self.settling = None
 
 
 def committed_rows(batch, results):
@@ -180,6 +195,12 @@ async def publish_in_order(key, rows):
             await publish_committed(key, row, submitter_watching)
     except Exception:
         logger.exception("collab: could not publish the ops committed to %r", key)
+
+
+def publishes_at_once():
+    """Whether the channel layer is collab's in-memory one, which takes a group message without waiting
+    (Channels' own in-memory layer reaches only this process too, but must be awaited)."""
+    return hasattr(get_channel_layer(), "group_send_now")
 
 
 def publish_now_in_order(key, rows):

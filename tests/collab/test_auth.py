@@ -86,12 +86,27 @@ def test_the_quick_store_reads_what_djangos_database_store_reads(client, make_us
         assert stores_agree(other) == (({}, None), ({}, None))
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.text(max_size=60) | st.sampled_from(["", "k" * 32]))
-def test_any_cookie_value_reads_the_same_in_both_stores(django_db_blocker, session_key):
+NEAR_MISSES = {
+    "itself": lambda key: key, "upper": str.upper, "one more": lambda key: key + "a", "one less": lambda key: key[:-1],
+    "padded": lambda key: f" {key}", "wildcard": lambda key: key[:-1] + "%", "quoted": lambda key: key + "' OR '1'='1",
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(sorted(NEAR_MISSES)) | st.text(max_size=60))
+def test_any_cookie_value_reads_the_same_in_both_stores(django_db_blocker, cookie):
+    """Against a stored session: the key itself, keys a character off it, and anything else."""
+    from django.contrib.sessions.backends.db import SessionStore
+
     with django_db_blocker.unblock():
-        theirs, ours = stores_agree(session_key.replace("\x00", ""))
+        stored = SessionStore()
+        stored["_auth_user_id"] = "1"
+        stored.create()
+        key = NEAR_MISSES[cookie](stored.session_key) if cookie in NEAR_MISSES else cookie.replace("\x00", "")
+        theirs, ours = stores_agree(key)
+        stored.delete()
     assert theirs == ours
+    assert (ours[0] != {}) == (key == stored.session_key)
 
 
 def test_the_quick_store_stands_in_only_for_djangos_database_store(settings):

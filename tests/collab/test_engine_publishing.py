@@ -11,6 +11,12 @@ from collab.submit import Submission
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def through_redis(monkeypatch):
+    """The engine as it publishes through a layer that reaches other processes and must be awaited."""
+    monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: False))
+    monkeypatch.setattr(engine, "publishes_at_once", lambda: False)
+
+
 @pytest.mark.parametrize("process_local", [True, False], ids=["in-memory layer", "Redis"])
 async def test_a_failed_publish_is_logged_and_the_committer_goes_on(make_user, make_document, monkeypatch, caplog, process_local):
     """Found in review: a publish raising (Redis gone for a moment) ended the committer's task,
@@ -31,6 +37,7 @@ async def test_a_failed_publish_is_logged_and_the_committer_goes_on(make_user, m
     monkeypatch.setattr(engine, "publish_op", publish_op)
     monkeypatch.setattr(engine, "publish_op_now", publish_op_now)
     monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: process_local))
+    monkeypatch.setattr(engine, "publishes_at_once", lambda: process_local)
     monkeypatch.setattr(engine.watcher, "others_watching", lambda key, excluded: 1)  # someone else has it open
     first = await asyncio.wait_for(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])), 5)
     second = await asyncio.wait_for(engine.submit(Submission(key="e", version=None, src="s", seq=2, user=user, op=["y"])), 5)
@@ -54,7 +61,7 @@ async def test_through_redis_batches_are_published_in_commit_order_while_the_nex
         published.append(key)
 
     monkeypatch.setattr(engine, "publish_op", publish_op)
-    monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: False))
+    through_redis(monkeypatch)
     first = asyncio.ensure_future(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])))
     while getattr(engine.committer.lines.get(asyncio.get_running_loop()), "settling", None) is None:
         await asyncio.sleep(0.001)  # "d" committed, its publish waiting
@@ -115,3 +122,67 @@ async def test_submissions_that_come_while_a_batch_is_in_the_database_go_togethe
         engine.submit(Submission(key=f"k{index}", version=None, src="s", seq=index + 1, user=user, op=["x"])) for index in range(10))), 10)
     assert [outcome.version for outcome in outcomes] == [1] * 10
     assert sizes == [1, 9]  # the first alone, at once; the rest, which came meanwhile, in one batch
+
+
+async def test_ops_are_published_through_channels_own_in_memory_layer_too(settings, make_user, make_document, monkeypatch):
+    """Found in review: Channels' in-memory layer reaches only this process, as collab's does, but has no
+    group_send_now; the engine took the at-once path for it, and every publish failed (logged)."""
+    from channels.layers import get_channel_layer
+
+    from collab.broadcast import document_group
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                           "CONFIG": {"capacity": 100_000, "group_expiry": 10**9}}}
+    layer = get_channel_layer()
+    assert type(layer).__module__ == "channels.layers"
+    user = await sync_to_async(make_user)()
+    await sync_to_async(make_document)(key="d", content="", created_by=user)
+    other = await layer.new_channel()
+    await layer.group_add(document_group("d"), other)
+    monkeypatch.setattr(engine.watcher, "others_watching", lambda key, excluded: 1)
+    await asyncio.wait_for(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])), 5)
+    assert (await asyncio.wait_for(layer.receive(other), 2))["type"] == "collab.op"
+
+
+async def test_a_settle_that_ends_badly_does_not_leave_later_submitters_unanswered(make_user, make_document, monkeypatch):
+    """Found in review: through Redis each settle awaited the one before, so one ending in an exception
+    publish_in_order does not catch (a CancelledError from the layer) ended every later one before its answers."""
+    user = await sync_to_async(make_user)()
+    for key in ("d", "e"):
+        await sync_to_async(make_document)(key=key, content="", created_by=user)
+    release, published = asyncio.Event(), []
+
+    async def publish_op(key, row):
+        if key == "d":
+            await release.wait()
+            raise asyncio.CancelledError()  # not an Exception: publish_in_order lets it through
+        published.append(key)
+
+    monkeypatch.setattr(engine, "publish_op", publish_op)
+    through_redis(monkeypatch)
+    first = asyncio.ensure_future(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])))
+    while getattr(engine.committer.lines.get(asyncio.get_running_loop()), "settling", None) is None:
+        await asyncio.sleep(0.001)
+    second = asyncio.ensure_future(engine.submit(Submission(key="e", version=None, src="s", seq=2, user=user, op=["y"])))
+    await asyncio.sleep(0.2)
+    release.set()
+    assert (await asyncio.wait_for(first, 2)).version == 1  # committed: answered, whatever became of its publishing
+    assert (await asyncio.wait_for(second, 2)).version == 1 and published == ["e"]  # and the later batch published
+
+
+def test_a_batch_the_database_thread_cannot_take_is_answered_with_the_error():
+    """An executor shut down (the interpreter exiting) answers the batch's submitters, and leaves the line free."""
+
+    class ShutDown:
+        def submit(self, *args):
+            raise RuntimeError("cannot schedule new futures after shutdown")
+
+    loop = asyncio.new_event_loop()
+    try:
+        line, future = engine.CommitLine(loop, ShutDown()), loop.create_future()
+        line.waiting.append(("a request", future))
+        with pytest.raises(RuntimeError, match="after shutdown"):
+            line.start()
+        assert isinstance(future.exception(), RuntimeError) and not line.committing and line.waiting == []
+    finally:
+        loop.close()
