@@ -21,6 +21,7 @@ from collab.submit import SubmitRequest
 from collab.watcher import watcher
 
 logger = logging.getLogger(__name__)
+PUBLISH_FAILED = "collab: could not publish the ops committed to %r"
 
 
 class GroupCommitter:
@@ -60,9 +61,9 @@ class CommitLine:
     A submission arriving while no batch is in the database starts one at
     once; the database thread hands the outcome back to the loop in one
     call, which starts the next batch (so it is in the database while
-    this one is published) and answers the submitters. On this machine
-    that was four turns of the event loop per op less than a task reading
-    a queue and awaiting the thread.
+    this one is published) and answers the submitters: two turns of the
+    event loop per op fewer than a task reading a queue and awaiting the
+    thread.
 
     Through Redis, publishing may fall behind committing; the backlog is
     bounded by the submitters waiting, one op each per connection.
@@ -85,10 +86,9 @@ class CommitLine:
         batch, self.waiting, self.committing = self.waiting, [], True
         try:
             self.executor.submit(self.commit, batch)
-        except BaseException as error:  # the executor shut down (the interpreter is exiting)
+        except RuntimeError as error:  # the executor shut down (the interpreter is exiting)
             self.committing = False
             answer(batch, [error] * len(batch))
-            raise
 
     def commit(self, batch):
         """In the database thread."""
@@ -100,21 +100,17 @@ class CommitLine:
 
     def committed(self, batch, results):
         self.committing = False
-        try:
-            if self.waiting:
-                self.start()
-        finally:
-            rows = committed_rows(batch, results)
-            if self.settling is None and publishes_at_once():
-                # collab's in-memory layer takes a group message at once: publish and answer now.
-                try:
-                    for key, key_rows in rows.items():
-                        publish_now_in_order(key, key_rows)
-                finally:
-                    answer(batch, results)
-            else:
-                # Through Redis each publish is a round trip: in a task, after the batches before.
-                self.settling = self.loop.create_task(self.settle(self.settling, rows, batch, results))
+        if self.waiting:
+            self.start()
+        rows = committed_rows(batch, results)
+        if self.settling is None and publishes_at_once():
+            # collab's in-memory layer takes a group message at once: publish and answer now.
+            for key, key_rows in rows.items():
+                publish_now_in_order(key, key_rows)
+            answer(batch, results)
+        else:
+            # Through Redis each publish is a round trip: in a task, after the batches before.
+            self.settling = self.loop.create_task(self.settle(self.settling, rows, batch, results))
 
     async def settle(self, before, rows, batch, results):
         try:
@@ -194,7 +190,7 @@ async def publish_in_order(key, rows):
         for row, submitter_watching in rows:
             await publish_committed(key, row, submitter_watching)
     except Exception:
-        logger.exception("collab: could not publish the ops committed to %r", key)
+        logger.exception(PUBLISH_FAILED, key)
 
 
 def publishes_at_once():
@@ -204,21 +200,25 @@ def publishes_at_once():
 
 
 def publish_now_in_order(key, rows):
-    """publish_in_order through the in-memory layer, which needs no waiting."""
+    """publish_in_order through collab's in-memory layer, which needs no waiting."""
     try:
         for row, submitter_watching in rows:
-            if watcher.others_watching(key, submitter_watching) != 0:
+            if goes_to_group(key, submitter_watching):
                 publish_op_now(key, row)
             watcher.note_published(key, row.version)
     except Exception:
-        logger.exception("collab: could not publish the ops committed to %r", key)
+        logger.exception(PUBLISH_FAILED, key)
 
 
 async def publish_committed(key, row, submitter_watching=False):
-    # With a layer that reaches only this process, an op nobody else here has open goes nowhere.
-    if not (watcher.process_local() and watcher.others_watching(key, submitter_watching) == 0):
+    if goes_to_group(key, submitter_watching):
         await publish_op(key, row)
     watcher.note_published(key, row.version)
+
+
+def goes_to_group(key, submitter_watching):
+    # With a layer that reaches only this process, an op nobody else here has open goes nowhere.
+    return not (watcher.process_local() and watcher.others_watching(key, submitter_watching) == 0)
 
 
 committer = GroupCommitter()

@@ -102,8 +102,9 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
             del self.channels[channel]
 
     async def receive(self, channel):
+        self.require_valid_channel_name(channel)
         while True:
-            message = self.receive_nowait(channel)
+            message = self.take(channel)
             if message is not None:
                 return message
             # Looked up again after each wait: a woken receiver's channel may have been dropped
@@ -119,14 +120,9 @@ class InMemoryChannelLayer(StockInMemoryChannelLayer):
         """The channel as an inbox (collab.dispatching): its consumer waits without a task."""
         return ChannelInbox(self, channel)
 
-    def receive_nowait(self, channel):
-        """The channel's next message, or None when none is waiting (a message is a dict, never None)."""
-        if channel not in self.channels:  # every name in self.channels was checked on its way in (send, group_add, here)
-            self.require_valid_channel_name(channel)
-        return self.take(channel)
-
     def take(self, channel):
-        """receive_nowait for a name already checked."""
+        """The channel's next message, or None when none is waiting (a message is a dict, never None).
+        The name must have been checked (receive, inbox)."""
         queue = self.channels.get(channel)
         if queue is None:
             return None

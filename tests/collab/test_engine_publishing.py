@@ -181,8 +181,7 @@ def test_a_batch_the_database_thread_cannot_take_is_answered_with_the_error():
     try:
         line, future = engine.CommitLine(loop, ShutDown()), loop.create_future()
         line.waiting.append(("a request", future))
-        with pytest.raises(RuntimeError, match="after shutdown"):
-            line.start()
+        line.start()
         assert isinstance(future.exception(), RuntimeError) and not line.committing and line.waiting == []
     finally:
         loop.close()
