@@ -70,6 +70,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# ModelBackend with the signed-in user read by one plain query, on every request and handshake
+# (collab/backends.py). Sessions signed in through ModelBackend itself are signed out once.
+AUTHENTICATION_BACKENDS = ["collab.backends.QuickModelBackend"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "collab:list"
 LOGOUT_REDIRECT_URL = "login"

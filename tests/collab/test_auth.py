@@ -118,3 +118,32 @@ def test_the_quick_store_stands_in_only_for_djangos_database_store(settings):
     for engine in (cached_db, cache, signed_cookies):
         settings.SESSION_ENGINE = engine.__name__
         assert session_store_class() is engine.SessionStore
+
+
+async def test_two_people_signed_in_through_the_login_page_each_get_their_own_user_on_the_socket(make_user, settings):
+    """The site signs in through collab.backends.QuickModelBackend: each session reads back its own user, and
+    a session signed in through a backend no longer listed reads back nobody, as Django's get_user decides."""
+    from asgiref.sync import sync_to_async
+    from django.contrib.auth import BACKEND_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import AsyncClient
+
+    assert settings.AUTHENTICATION_BACKENDS == ["collab.backends.QuickModelBackend"]
+    people = [await sync_to_async(make_user)() for _ in range(2)]
+    cookies = []
+    for person in people:
+        browser = AsyncClient()
+        response = await browser.post("/accounts/login/", {"username": person.username, "password": "pw-for-tests-only"})
+        assert response.status_code == 302
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}")
+    assert [(await who(cookie))["user"] for cookie in cookies] == people
+
+    @sync_to_async
+    def signed_in_through_model_backend(cookie):
+        session = SessionStore(cookie.split("=", 1)[1])
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session.save()
+
+    await signed_in_through_model_backend(cookies[0])
+    assert not (await who(cookies[0]))["user"].is_authenticated
+    assert (await who(cookies[1]))["user"] == people[1]
