@@ -11,6 +11,26 @@ from collab.submit import Submission
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+def author(make_user, make_document):
+    """A user, with documents "d" and "e" of theirs."""
+    user = make_user()
+    for key in ("d", "e"):
+        make_document(key=key, content="", created_by=user)
+    return user
+
+
+def op(key, seq, user):
+    """The committer's answer to an op of `user`'s inserting "x" into the document."""
+    return engine.submit(Submission(key=key, version=None, src="s", seq=seq, user=user, op=["x"]))
+
+
+async def until_a_batch_settles():
+    """Until this loop's committer has a committed batch waiting for its publishing."""
+    while getattr(engine.committer.lines.get(asyncio.get_running_loop()), "settling", None) is None:
+        await asyncio.sleep(0.001)
+
+
 def through_redis(monkeypatch):
     """The engine as it publishes through a layer that reaches other processes and must be awaited."""
     monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: False))
@@ -18,12 +38,9 @@ def through_redis(monkeypatch):
 
 
 @pytest.mark.parametrize("process_local", [True, False], ids=["in-memory layer", "Redis"])
-async def test_a_failed_publish_is_logged_and_the_committer_goes_on(make_user, make_document, monkeypatch, caplog, process_local):
+async def test_a_failed_publish_is_logged_and_the_committer_goes_on(author, monkeypatch, caplog, process_local):
     """Found in review: a publish raising (Redis gone for a moment) ended the committer's task,
     leaving that batch's submitters and every later one without an answer."""
-    user = await sync_to_async(make_user)()
-    for key in ("d", "e"):
-        await sync_to_async(make_document)(key=key, content="", created_by=user)
     published = []
 
     def publish_op_now(key, row):
@@ -39,20 +56,17 @@ async def test_a_failed_publish_is_logged_and_the_committer_goes_on(make_user, m
     monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: process_local))
     monkeypatch.setattr(engine, "publishes_at_once", lambda: process_local)
     monkeypatch.setattr(engine.watcher, "others_watching", lambda key, excluded: 1)  # someone else has it open
-    first = await asyncio.wait_for(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])), 5)
-    second = await asyncio.wait_for(engine.submit(Submission(key="e", version=None, src="s", seq=2, user=user, op=["y"])), 5)
+    first = await asyncio.wait_for(op("d", 1, author), 5)
+    second = await asyncio.wait_for(op("e", 2, author), 5)
     assert (first.version, second.version) == (1, 1) and published == ["d", "e"]
     assert "could not publish the ops committed to 'd'" in caplog.text
 
 
-async def test_through_redis_batches_are_published_in_commit_order_while_the_next_is_committed(make_user, make_document, monkeypatch):
+async def test_through_redis_batches_are_published_in_commit_order_while_the_next_is_committed(author, monkeypatch):
     """A publish that waits (a Redis round trip) holds back the later batches' publishing and answers,
     never their commits: the next batch is in the database meanwhile."""
     from documents.models import Document
 
-    user = await sync_to_async(make_user)()
-    for key in ("d", "e"):
-        await sync_to_async(make_document)(key=key, content="", created_by=user)
     published, release = [], asyncio.Event()
 
     async def publish_op(key, row):
@@ -62,10 +76,9 @@ async def test_through_redis_batches_are_published_in_commit_order_while_the_nex
 
     monkeypatch.setattr(engine, "publish_op", publish_op)
     through_redis(monkeypatch)
-    first = asyncio.ensure_future(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])))
-    while getattr(engine.committer.lines.get(asyncio.get_running_loop()), "settling", None) is None:
-        await asyncio.sleep(0.001)  # "d" committed, its publish waiting
-    second = asyncio.ensure_future(engine.submit(Submission(key="e", version=None, src="s", seq=2, user=user, op=["y"])))
+    first = asyncio.ensure_future(op("d", 1, author))
+    await until_a_batch_settles()  # "d" committed, its publish waiting
+    second = asyncio.ensure_future(op("e", 2, author))
     for _ in range(2000):
         if (await sync_to_async(Document.objects.get)(key="e")).version == 2:
             break
@@ -79,13 +92,10 @@ async def test_through_redis_batches_are_published_in_commit_order_while_the_nex
     assert engine.committer.lines[asyncio.get_running_loop()].settling is None
 
 
-def test_submitters_on_two_event_loops_at_once_are_each_answered_on_their_own(make_user, make_document):
+def test_submitters_on_two_event_loops_at_once_are_each_answered_on_their_own(author):
     """An async caller in another thread (an async task of a worker, say) has a loop of its own."""
     import threading
 
-    user = make_user()
-    for key in ("d", "e"):
-        make_document(key=key, content="", created_by=user)
     answers, start = {}, threading.Barrier(2)
 
     def submitter(key):
@@ -93,7 +103,7 @@ def test_submitters_on_two_event_loops_at_once_are_each_answered_on_their_own(ma
             start.wait()
             versions = []
             for seq in range(20):
-                outcome = await engine.submit(Submission(key=key, version=None, src=key, seq=seq + 1, user=user, op=["z"]))
+                outcome = await op(key, seq + 1, author)
                 versions.append(outcome.version)
             return versions
 
@@ -119,12 +129,12 @@ async def test_submissions_that_come_while_a_batch_is_in_the_database_go_togethe
 
     monkeypatch.setattr(engine, "commit_batch", recording)
     outcomes = await asyncio.wait_for(asyncio.gather(*(
-        engine.submit(Submission(key=f"k{index}", version=None, src="s", seq=index + 1, user=user, op=["x"])) for index in range(10))), 10)
+        op(f"k{index}", index + 1, user) for index in range(10))), 10)
     assert [outcome.version for outcome in outcomes] == [1] * 10
     assert sizes == [1, 9]  # the first alone, at once; the rest, which came meanwhile, in one batch
 
 
-async def test_ops_are_published_through_channels_own_in_memory_layer_too(settings, make_user, make_document, monkeypatch):
+async def test_ops_are_published_through_channels_own_in_memory_layer_too(settings, author, monkeypatch):
     """Found in review: Channels' in-memory layer reaches only this process, as collab's does, but has no
     group_send_now; the engine took the at-once path for it, and every publish failed (logged)."""
     from channels.layers import get_channel_layer
@@ -135,21 +145,16 @@ async def test_ops_are_published_through_channels_own_in_memory_layer_too(settin
                                            "CONFIG": {"capacity": 100_000, "group_expiry": 10**9}}}
     layer = get_channel_layer()
     assert type(layer).__module__ == "channels.layers"
-    user = await sync_to_async(make_user)()
-    await sync_to_async(make_document)(key="d", content="", created_by=user)
     other = await layer.new_channel()
     await layer.group_add(document_group("d"), other)
     monkeypatch.setattr(engine.watcher, "others_watching", lambda key, excluded: 1)
-    await asyncio.wait_for(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])), 5)
+    await asyncio.wait_for(op("d", 1, author), 5)
     assert (await asyncio.wait_for(layer.receive(other), 2))["type"] == "collab.op"
 
 
-async def test_a_settle_that_ends_badly_does_not_leave_later_submitters_unanswered(make_user, make_document, monkeypatch):
+async def test_a_settle_that_ends_badly_does_not_leave_later_submitters_unanswered(author, monkeypatch):
     """Found in review: through Redis each settle awaited the one before, so one ending in an exception
     publish_in_order does not catch (a CancelledError from the layer) ended every later one before its answers."""
-    user = await sync_to_async(make_user)()
-    for key in ("d", "e"):
-        await sync_to_async(make_document)(key=key, content="", created_by=user)
     release, published = asyncio.Event(), []
 
     async def publish_op(key, row):
@@ -160,10 +165,9 @@ async def test_a_settle_that_ends_badly_does_not_leave_later_submitters_unanswer
 
     monkeypatch.setattr(engine, "publish_op", publish_op)
     through_redis(monkeypatch)
-    first = asyncio.ensure_future(engine.submit(Submission(key="d", version=None, src="s", seq=1, user=user, op=["x"])))
-    while getattr(engine.committer.lines.get(asyncio.get_running_loop()), "settling", None) is None:
-        await asyncio.sleep(0.001)
-    second = asyncio.ensure_future(engine.submit(Submission(key="e", version=None, src="s", seq=2, user=user, op=["y"])))
+    first = asyncio.ensure_future(op("d", 1, author))
+    await until_a_batch_settles()
+    second = asyncio.ensure_future(op("e", 2, author))
     await asyncio.sleep(0.2)
     release.set()
     assert (await asyncio.wait_for(first, 2)).version == 1  # committed: answered, whatever became of its publishing
