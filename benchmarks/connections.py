@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/connections.py [--clients 2000 10000] [--docs 100]
 
 For each count N, against a fresh daphne of ours (embedded SQLite, DEBUG
-off, the per-user limits lifted) and against ShareDB's own server
-(MemoryDB), in the same run: N real ShareDB clients connect and subscribe
+off, the per-user limits lifted), against the same daphne serving a bare
+Channels consumer with canned replies (benchmarks/stack_floor.py: what
+daphne and Channels cost before any of our work) and against ShareDB's
+own server (MemoryDB), in the same run: N real ShareDB clients connect and subscribe
 at once (benchmarks/connections.js), as after a restart; meanwhile one
 person types 5 ops a second (benchmarks/load.js), whose ack latency shows
 whether the storm locks out those already editing. Then, all idle, the
@@ -84,6 +86,23 @@ def ours(clients, docs):
             server.stop()
 
 
+class FloorServer(DaphneServer):
+    def command(self):
+        return [*super().command()[:-1], "benchmarks.stack_floor:application"]
+
+
+def floor(clients, docs):
+    with tempfile.TemporaryDirectory() as folder:
+        env = site_env(f"sqlite:///{folder}/floor.sqlite3", DEBUG="0", SECRET_KEY="connections-benchmark-only-" + "c" * 40,
+                       DJANGO_SETTINGS_MODULE="benchmarks.settings")
+        server = FloorServer(env, preexec_fn=more_files, options=["--websocket_connect_timeout", "120"]).start()
+        try:
+            return storm(server.base.replace("http://", "ws://") + "/ws/collab/", server.base, None, clients, docs, "floor",
+                         server.process.pid)
+        finally:
+            server.stop()
+
+
 def sharedb(clients, docs):
     reference = subprocess.Popen(["node", str(HERE / "reference_server.js")], env=node_env(), stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True, preexec_fn=more_files)
@@ -104,13 +123,15 @@ def main():
     more_files()
     rows = []
     for count in args.clients:
-        row = {"clients": count, "ours": ours(count, args.docs), "sharedb": sharedb(count, args.docs)}
+        row = {"clients": count, "ours": ours(count, args.docs), "daphne_channels_floor": floor(count, args.docs),
+               "sharedb": sharedb(count, args.docs)}
         rows.append(row)
-        for name in ("ours", "sharedb"):
+        for name in ("ours", "daphne_channels_floor", "sharedb"):
             result = row[name]
-            print(f"{count} clients, {name:8}: all subscribed in {result['seconds']} s ({result['failed']} failed), "
+            print(f"{count} clients, {name:21}: all subscribed in {result['seconds']} s ({result['failed']} failed), "
                   f"{result['kib_per_connection']} KiB each; a typist's ack p99 {result['typist_ack_ms']['p99']} ms meanwhile")
     write_results("connections", rows, setup="daphne, embedded SQLite + in-memory channel layer, DEBUG off, limits lifted; "
+                                             "the floor: the same daphne, a Channels consumer with canned replies; "
                                              "ShareDB with MemoryDB")
 
 
