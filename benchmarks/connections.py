@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.floor import floor_serving  # noqa: E402
 from benchmarks.results_file import write_results  # noqa: E402
 from tests.support.daphne import DaphneServer, manage, site_env  # noqa: E402
 from tests.support.live import LiveSite  # noqa: E402
@@ -86,21 +87,12 @@ def ours(clients, docs):
             server.stop()
 
 
-class FloorServer(DaphneServer):
-    def command(self):
-        return [*super().command()[:-1], "benchmarks.stack_floor:application"]
-
-
 def floor(clients, docs):
     with tempfile.TemporaryDirectory() as folder:
         env = site_env(f"sqlite:///{folder}/floor.sqlite3", DEBUG="0", SECRET_KEY="connections-benchmark-only-" + "c" * 40,
                        DJANGO_SETTINGS_MODULE="benchmarks.settings")
-        server = FloorServer(env, preexec_fn=more_files, options=["--websocket_connect_timeout", "120"]).start()
-        try:
-            return storm(server.base.replace("http://", "ws://") + "/ws/collab/", server.base, None, clients, docs, "floor",
-                         server.process.pid)
-        finally:
-            server.stop()
+        with floor_serving(env, preexec_fn=more_files, options=["--websocket_connect_timeout", "120"]) as (url, origin, pid):
+            return storm(url, origin, None, clients, docs, "floor", pid)
 
 
 def sharedb(clients, docs):

@@ -10,7 +10,11 @@ Setups:
               sharedb-postgres on the same PostgreSQL cluster.
 Scenarios run benchmarks/load.js (real ShareDB clients); "trace" runs
 benchmarks/replay.js (one client replaying a real editing trace, one op in
-flight). Prints each side's JSON line and the ratios, and writes everything
+flight). Embedded under daphne, the scenarios where each client has a
+document of its own also run against the floor: the same daphne serving a
+bare Channels consumer that acks every op from nothing
+(benchmarks/stack_floor.py), what daphne and Channels cost before any of
+our work. Prints each side's JSON line and the ratios, and writes everything
 to benchmarks/results/load.json (load-uvicorn.json with --server uvicorn).
 Each side also gets the CPU its server processes used during the scenario,
 per committed op (`server_cpu_ms_per_op`): what a core buys.
@@ -27,9 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import floor  # noqa: E402
 from benchmarks.results_file import write_results  # noqa: E402
 from benchmarks.traces import TRACES  # noqa: E402
-from tests.support.daphne import SERVERS, manage, site_env  # noqa: E402
+from tests.support.daphne import SERVERS, DaphneServer, manage, site_env  # noqa: E402
 from tests.support.live import LiveSite  # noqa: E402
 from tests.support.node import node_env, require_node  # noqa: E402
 from tests.support.services import postgres_server, redis_server  # noqa: E402
@@ -119,12 +124,17 @@ def reference_server(*args):
 
 @contextlib.contextmanager
 def embedded(server_class):
-    """[(label, our ws URLs, cookie, our pids, ShareDB's (ws URL, pid))] for SQLite + in-memory layer vs MemoryDB."""
+    """[(label, our ws URLs, cookie, our pids, ShareDB's (ws URL, pid), the floor's (ws URL, pid) or None)]
+    for SQLite + in-memory layer vs MemoryDB."""
     with tempfile.TemporaryDirectory() as folder:
         env = site_env(f"sqlite:///{folder}/load.sqlite3", **PRODUCTION)
         manage(env, "migrate", "--noinput")
-        with serving(server_class, env, 1) as (urls, cookie, pids), reference_server() as theirs:
-            yield [("embedded", urls, cookie, pids, theirs)]
+        with serving(server_class, env, 1) as (urls, cookie, pids), reference_server() as theirs, contextlib.ExitStack() as stack:
+            bare = None
+            if server_class is DaphneServer:
+                url, _, pid = stack.enter_context(floor.floor_serving(env))
+                bare = url, pid
+            yield [("embedded", urls, cookie, pids, theirs, bare)]
 
 
 @contextlib.contextmanager
@@ -141,7 +151,7 @@ def scaled_out(server_class):
             def rounds():
                 for count in (1, 2):
                     with serving(server_class, env, count) as (urls, cookie, pids):
-                        yield (f"scaleout-{count}p", urls, cookie, pids, theirs)
+                        yield (f"scaleout-{count}p", urls, cookie, pids, theirs, None)
             yield rounds()
 
 
@@ -161,7 +171,7 @@ def main():
     for setup in args.setup or list(SETUP_SCENARIOS):
         names = [name for name in SETUP_SCENARIOS[setup] if not args.scenario or name in args.scenario]
         with (embedded if setup == "embedded" else scaled_out)(SERVERS[args.server]) as rounds:
-            for label, urls, cookie, pids, (theirs, their_pid) in rounds:
+            for label, urls, cookie, pids, (theirs, their_pid), bare in rounds:
                 origin = urls[0].replace("ws://", "http://").split("/ws/")[0]
                 for name in names:
                     ours = measured(name, urls, origin, cookie, "ours", args.ops_scale, pids)
@@ -172,6 +182,9 @@ def main():
                         "ratio_ack_p99": ratio(ours["ack_ms"]["p99"], sharedb["ack_ms"]["p99"]),
                         "ratio_server_cpu_per_op": ratio(ours["server_cpu_ms_per_op"], sharedb["server_cpu_ms_per_op"]),
                     }
+                    if bare is not None and name in floor.SCENARIOS:
+                        row["daphne_channels_floor"] = measured(name, [bare[0]], origin, None, "floor", args.ops_scale, [bare[1]])
+                        print(json.dumps(row["daphne_channels_floor"]))
                     rows.append(row)
                     print(json.dumps(ours))
                     print(json.dumps(sharedb))

@@ -4,8 +4,10 @@ The same daphne with collab's fixes (collab.transport) and the same site
 for HTTP, but on the WebSocket a bare Channels consumer that answers a
 ShareDB client from nothing: a handshake, a snapshot of an empty text for
 any fetch or subscribe, an ack for any op. No session, user, database,
-rights or protocol checks: what a connection costs before any of our
-work, for `connections.py` to set ours against.
+rights or protocol checks, and nothing kept (a fetch after ops still
+gets the empty text, so replay.js's `matches_trace` is false against it):
+what a connection and an op cost before any of our work, for
+`connections.py` and `load.py` to set ours against.
 
     daphne benchmarks.stack_floor:application
 """
