@@ -1,10 +1,12 @@
-"""The floor under our server in connections.py: daphne and Channels alone.
+"""The floor under our server in the benchmarks: daphne and Channels alone.
 
 The same daphne with collab's fixes (collab.transport) and the same site
 for HTTP, but on the WebSocket a bare Channels consumer that answers a
 ShareDB client from nothing: a handshake, a snapshot of an empty text for
-any fetch or subscribe, an ack for any op. No session, user, database,
-rights or protocol checks, and nothing kept (a fetch after ops still
+any fetch or subscribe, an ack for any op. It reads its messages as ours
+does (collab.dispatching's loop, and no thread round trip per message as
+Channels' own dispatch makes). No session, user, database, rights,
+protocol checks or handshake gate, and nothing kept (a fetch after ops still
 gets the empty text, so replay.js's `matches_trace` is false against it):
 what a connection and an op cost before any of our work, for
 `connections.py` and `load.py` to set ours against.
@@ -24,6 +26,7 @@ from django.urls import path  # noqa: E402
 
 from collab import ot, protocol  # noqa: E402
 from collab.asgi import freeze_start_up_objects  # noqa: E402
+from collab.consumers import CollabConsumer  # noqa: E402
 from collab.transport import patch_daphne  # noqa: E402
 
 EMPTY_TEXT = {"v": 1, "type": ot.URI, "data": ""}
@@ -31,6 +34,10 @@ CONNECTION_ID = "floor"  # every client is given it; an op sent without a src is
 
 
 class CannedReplies(AsyncWebsocketConsumer):
+    # Channels' plumbing as ours has it: the same loop over the socket and the layer, the same dispatch.
+    __call__, inboxes, dispatch = CollabConsumer.__call__, CollabConsumer.inboxes, CollabConsumer.dispatch
+    EVENTS = {name: handler for name, handler in CollabConsumer.EVENTS.items() if name.startswith("websocket.")}
+
     async def receive(self, text_data=None, bytes_data=None):
         message = json.loads(text_data)
         action = message.get("a")
