@@ -182,14 +182,16 @@ def main():
                         "ratio_ack_p99": ratio(ours["ack_ms"]["p99"], sharedb["ack_ms"]["p99"]),
                         "ratio_server_cpu_per_op": ratio(ours["server_cpu_ms_per_op"], sharedb["server_cpu_ms_per_op"]),
                     }
-                    if bare is not None and name in floor.SCENARIOS:
-                        row["daphne_channels_floor"] = measured(name, [bare[0]], origin, None, "floor", args.ops_scale, [bare[1]])
-                        print(json.dumps(row["daphne_channels_floor"]))
-                    rows.append(row)
                     print(json.dumps(ours))
                     print(json.dumps(sharedb))
+                    if bare is not None and name in floor.SCENARIOS:
+                        row["daphne_channels_floor"] = measured(name, [bare[0]], origin, None, "floor", args.ops_scale, [bare[1]])
+                        row["ratio_ops_per_s_to_floor"] = ratio(ours["committed_ops_per_s"], row["daphne_channels_floor"]["committed_ops_per_s"])
+                        print(json.dumps(row["daphne_channels_floor"]))
+                    rows.append(row)
                     print(f"{label} {name}: ops/s ours/sharedb = {row['ratio_ops_per_s']}, ack p99 ours/sharedb = {row['ratio_ack_p99']}, "
-                          f"server CPU per op ours/sharedb = {row['ratio_server_cpu_per_op']}", flush=True)
+                          f"server CPU per op ours/sharedb = {row['ratio_server_cpu_per_op']}"
+                          + (f", ops/s ours/floor = {row['ratio_ops_per_s_to_floor']}" if "daphne_channels_floor" in row else ""), flush=True)
     write_results("load" if args.server == "daphne" else f"load-{args.server}", rows,
                   setup=f"{args.server}; embedded: SQLite + in-memory layer vs ShareDB MemoryDB; "
                         "scaleout: PostgreSQL + Redis vs ShareDB + sharedb-postgres; DEBUG off")
