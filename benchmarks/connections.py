@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.floor import floor_serving  # noqa: E402
+from benchmarks.load import PRODUCTION  # noqa: E402
 from benchmarks.results_file import write_results  # noqa: E402
 from tests.support.daphne import DaphneServer, manage, site_env  # noqa: E402
 from tests.support.live import LiveSite  # noqa: E402
@@ -72,13 +73,15 @@ def storm(url, origin, cookie, clients, docs, prefix, server_pid):
             "kib_per_connection": round((after - before) / connected, 1) if connected else None, "typist_ack_ms": typing["ack_ms"]}
 
 
+# Handshakes that wait their turn are accepted, not refused after daphne's 5 s (see docs/deploy.md).
+PATIENT_DAPHNE = {"preexec_fn": more_files, "options": ["--websocket_connect_timeout", "120"]}
+
+
 def ours(clients, docs):
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/connections.sqlite3"
-        env = site_env(url, DEBUG="0", SECRET_KEY="connections-benchmark-only-" + "c" * 40, DJANGO_SETTINGS_MODULE="benchmarks.settings")
+        env = site_env(f"sqlite:///{folder}/connections.sqlite3", **PRODUCTION)
         manage(env, "migrate", "--noinput")
-        # Handshakes that wait their turn are accepted, not refused after daphne's 5 s (see docs/deploy.md).
-        server = DaphneServer(env, preexec_fn=more_files, options=["--websocket_connect_timeout", "120"]).start()
+        server = DaphneServer(env, **PATIENT_DAPHNE).start()
         try:
             site = LiveSite(server.base, Path(folder) / "connections.sqlite3", env)
             site.create_user("crowd")
@@ -89,9 +92,7 @@ def ours(clients, docs):
 
 def floor(clients, docs):
     with tempfile.TemporaryDirectory() as folder:
-        env = site_env(f"sqlite:///{folder}/floor.sqlite3", DEBUG="0", SECRET_KEY="connections-benchmark-only-" + "c" * 40,
-                       DJANGO_SETTINGS_MODULE="benchmarks.settings")
-        with floor_serving(env, preexec_fn=more_files, options=["--websocket_connect_timeout", "120"]) as (url, origin, pid):
+        with floor_serving(site_env(f"sqlite:///{folder}/floor.sqlite3", **PRODUCTION), **PATIENT_DAPHNE) as (url, origin, pid):
             return storm(url, origin, None, clients, docs, "floor", pid)
 
 

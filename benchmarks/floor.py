@@ -4,10 +4,6 @@ import contextlib
 
 from tests.support.daphne import DaphneServer
 
-# A floor's client works on a document of its own: the floor broadcasts nothing.
-SCENARIOS = ("200x200", "200x200@5", "trace")
-
-
 class FloorServer(DaphneServer):
     def command(self):
         return [*super().command()[:-1], "benchmarks.stack_floor:application"]

@@ -104,7 +104,7 @@ class UserRead:
 
 @receiver(setting_changed)
 def _forget_reads(*, setting, **kwargs):
-    # Converters read some settings when they are chosen (on MySQL and Oracle, USE_TZ).
-    if setting in ("USE_TZ", "TIME_ZONE", "DATABASES", "AUTH_USER_MODEL"):
+    # Converters may read the time settings when they are chosen (on MySQL and Oracle, USE_TZ).
+    if setting in ("USE_TZ", "TIME_ZONE"):
         for connection in connections.all(initialized_only=True):
             vars(connection).pop(CACHE, None)
