@@ -17,7 +17,10 @@ bare Channels consumer that acks every op from nothing
 our work. Prints each side's JSON line and the ratios, and writes everything
 to benchmarks/results/load.json (load-uvicorn.json with --server uvicorn).
 Each side also gets the CPU its server processes used during the scenario,
-per committed op (`server_cpu_ms_per_op`): what a core buys.
+per committed op (`server_cpu_ms_per_op`): what a core buys. Ours also gets
+its committer's batches from its /metrics (`committer`): how many, their
+mean size, their mean time in the database thread and that thread's CPU
+in them, and how long each batch's first submission waited for it.
 """
 
 import argparse
@@ -27,7 +30,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -75,12 +81,44 @@ def cpu_seconds(pids):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measured(name, urls, origin, cookie, label, ops_scale, server_pids):
-    """run_scenario's figures, with the server's CPU per committed op."""
+COMMITTER_SAMPLES = ("collab_commit_batch_ops_count", "collab_commit_batch_ops_sum", "collab_commit_batch_seconds_sum",
+                     "collab_commit_batch_cpu_seconds_total", "collab_commit_wait_seconds_sum")
+
+
+def committer_samples(urls):
+    """The committer's batch metrics, summed over our server processes (each one's /metrics)."""
+    totals = dict.fromkeys(COMMITTER_SAMPLES, 0.0)
+    for url in urls:
+        with urllib.request.urlopen(url.replace("ws://", "http://").split("/ws/")[0] + "/metrics", timeout=10) as response:
+            text = response.read().decode()
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name in totals:
+                    totals[sample.name] += sample.value
+    return totals
+
+
+def committer_figures(before, after):
+    grew = {name: after[name] - before[name] for name in COMMITTER_SAMPLES}
+    batches = grew["collab_commit_batch_ops_count"]
+    if not batches:
+        return None
+    each = {name: grew[name] / batches for name in COMMITTER_SAMPLES}  # per batch
+    return {"batches": int(batches), "ops_per_batch": round(each["collab_commit_batch_ops_sum"], 2),
+            "batch_ms": round(each["collab_commit_batch_seconds_sum"] * 1000, 3),
+            "batch_cpu_ms": round(each["collab_commit_batch_cpu_seconds_total"] * 1000, 3),
+            "first_waited_ms": round(each["collab_commit_wait_seconds_sum"] * 1000, 3)}
+
+
+def measured(name, urls, origin, cookie, label, ops_scale, server_pids, ours=False):
+    """run_scenario's figures, with the server's CPU per committed op (and, for ours, its committer's batches)."""
+    samples = committer_samples(urls) if ours else None
     before = cpu_seconds(server_pids)
     result = run_scenario(name, urls, origin, cookie, label, ops_scale)
     ops = result.get("committed_ops", result.get("ops"))
     result["server_cpu_ms_per_op"] = round((cpu_seconds(server_pids) - before) * 1000 / ops, 3) if ops else None
+    if ours:
+        result["committer"] = committer_figures(samples, committer_samples(urls))
     return result
 
 
@@ -179,7 +217,7 @@ def main():
             for label, urls, cookie, pids, (theirs, their_pid), bare in rounds:
                 origin = urls[0].replace("ws://", "http://").split("/ws/")[0]
                 for name in names:
-                    ours = measured(name, urls, origin, cookie, "ours", args.ops_scale, pids)
+                    ours = measured(name, urls, origin, cookie, "ours", args.ops_scale, pids, ours=True)
                     sharedb = measured(name, [theirs], origin, None, "sharedb", args.ops_scale, [their_pid])
                     row = {
                         "setup": label, "scenario": name, "ours": ours, "sharedb": sharedb,
@@ -196,7 +234,10 @@ def main():
                     rows.append(row)
                     print(f"{label} {name}: ops/s ours/sharedb = {row['ratio_ops_per_s']}, ack p99 ours/sharedb = {row['ratio_ack_p99']}, "
                           f"server CPU per op ours/sharedb = {row['ratio_server_cpu_per_op']}"
-                          + (f", ops/s ours/floor = {row['ratio_ops_per_s_to_floor']}" if "ratio_ops_per_s_to_floor" in row else ""),
+                          + (f", ops/s ours/floor = {row['ratio_ops_per_s_to_floor']}" if "ratio_ops_per_s_to_floor" in row else "")
+                          + (f"; our batches: {batch['ops_per_batch']} ops, {batch['batch_ms']} ms in the database thread "
+                             f"({batch['batch_cpu_ms']} ms its CPU), the first op waited {batch['first_waited_ms']} ms"
+                             if (batch := ours["committer"]) else ""),
                           flush=True)
     write_results("load" if args.server == "daphne" else f"load-{args.server}", rows,
                   setup=f"{args.server}; embedded: SQLite + in-memory layer vs ShareDB MemoryDB; "

@@ -8,11 +8,13 @@ op to everyone subscribed, in commit order.
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
 
+from collab import metrics
 from collab.broadcast import publish_op, publish_op_now
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError
@@ -72,11 +74,14 @@ class CommitLine:
     def __init__(self, loop, executor):
         self.loop, self.executor = loop, executor
         self.waiting = []  # (request, future) not yet in the database
+        self.waiting_since = None  # when the first of them came
         self.committing = False
         self.settling = None  # the task publishing earlier batches, while one is at work
 
     async def submit(self, request):
         future = self.loop.create_future()
+        if not self.waiting:
+            self.waiting_since = time.perf_counter()
         self.waiting.append((request, future))
         if not self.committing:
             self.start()
@@ -84,6 +89,7 @@ class CommitLine:
 
     def start(self):
         batch, self.waiting, self.committing = self.waiting, [], True
+        metrics.commit_wait_seconds.observe(time.perf_counter() - self.waiting_since)
         try:
             self.executor.submit(self.commit, batch)
         except RuntimeError as error:  # the executor shut down (the interpreter is exiting)
@@ -92,10 +98,14 @@ class CommitLine:
 
     def commit(self, batch):
         """In the database thread."""
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             results = commit_batch([request for request, _ in batch])
         except BaseException as error:  # the batch's commit itself failed: nothing in it was stored
             results = [error] * len(batch)
+        metrics.commit_batch_seconds.observe(time.perf_counter() - started)
+        metrics.commit_batch_cpu_seconds.inc(time.thread_time() - cpu)
+        metrics.commit_batch_ops.observe(len(batch))
         self.loop.call_soon_threadsafe(self.committed, batch, results)
 
     def committed(self, batch, results):

@@ -183,9 +183,9 @@ def test_a_batch_the_database_thread_cannot_take_is_answered_with_the_error():
 
     loop = asyncio.new_event_loop()
     try:
-        line, future = engine.CommitLine(loop, ShutDown()), loop.create_future()
-        line.waiting.append(("a request", future))
-        line.start()
-        assert isinstance(future.exception(), RuntimeError) and not line.committing and line.waiting == []
+        line = engine.CommitLine(loop, ShutDown())
+        with pytest.raises(RuntimeError):
+            loop.run_until_complete(line.submit("a request"))
+        assert not line.committing and line.waiting == []
     finally:
         loop.close()
