@@ -12,6 +12,7 @@ from collections import OrderedDict, deque
 from datetime import datetime, timezone
 from typing import NamedTuple
 
+import orjson
 from django.db import IntegrityError, connection, transaction
 
 from collab import authorship, metrics, ot, signals
@@ -196,6 +197,7 @@ class PendingWrites:
 
     def __init__(self):
         self.moves, self.operations, self.milestones = [], [], []
+        self.logged_at = log_time()  # every op of the batch: they are committed together
 
     def flush(self):
         moves, operations, milestones = self.moves, self.operations, self.milestones
@@ -244,12 +246,12 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
     (BatchConflict), whose submissions are run again one by one.
     """
     head = document.version
-    now = connection.ops.adapt_datetimefield_value(now_ms())
-    op_json = None if op is None else json.dumps(op, ensure_ascii=False)
+    pending = getattr(_batch, "pending", None)
+    now = pending.logged_at if pending is not None else log_time()
+    op_json = None if op is None else orjson.dumps(op).decode()  # a checked op: JSON's types, valid Unicode
     move = [content, type_uri, head + 1, now, document.pk, head, document.access_revision]
     operation = [document.pk, head, kind, op_json, src, seq, author.pk if author else None, now]
     milestone = [document.pk, head + 1, type_uri, content] if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0 else None
-    pending = getattr(_batch, "pending", None)
     if pending is not None:
         pending.moves.append(move)
         pending.operations.append(operation)
@@ -260,6 +262,11 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
     document.version, document.content, document.type = head + 1, content, type_uri
     signal_after_commit(document.key, OpRow(head, kind, op, src, seq, author.pk if author else None), author)
     return True
+
+
+def log_time():
+    """Now, to the millisecond, as the database stores an op's time."""
+    return connection.ops.adapt_datetimefield_value(now_ms())
 
 
 def write_now(document, move, operation, milestone):

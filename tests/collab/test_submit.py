@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.db.models import F
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from collab import store
 from collab.conf import DEFAULTS
@@ -267,3 +269,41 @@ def test_the_old_owner_of_a_document_given_to_someone_else_is_refused_even_throu
     assert commit_batch([request(old_owner, 2)])[0].code == "ERR_DOC_DOES_NOT_EXIST"  # private: as if missing
     assert commit_batch([request(new_owner, 3)])[0].version == 2
     assert Document.objects.get(key="d").content == "xx"
+
+
+@in_real_transactions
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12), min_size=1, max_size=4))
+def test_ops_are_logged_as_they_were_committed_whatever_their_text(make_user, make_document, texts):
+    """The log's JSON holds any valid text, astral, quotes, backslashes and control characters included."""
+    from collab.engine import commit_batch
+
+    user = make_user()
+    document = make_document(content="", created_by=user)
+    heads = store.Heads()
+    # Each made after the ones before: appending its text.
+    ops = [[len("".join(texts[:index])), text] if index else [text] for index, text in enumerate(texts)]
+    submissions = [Submission(key=document.key, version=index + 1, src="s", seq=index + 1, user=user, op=op) for index, op in enumerate(ops)]
+    requests = [SubmitRequest(submission, DocumentPolicy(), DEFAULTS, heads) for submission in submissions]
+    assert not [result for result in commit_batch(requests) if isinstance(result, Exception)]
+    logged = store.ops_between(document.pk, 1)
+    assert [row.op for row in logged] == ops
+    assert store.replay(logged, "text", "")[1] == Document.objects.get(pk=document.pk).content == "".join(texts)
+
+
+@in_real_transactions
+def test_the_ops_of_a_batch_are_logged_at_the_time_of_the_batch(make_user, make_document, monkeypatch):
+    from datetime import timedelta
+
+    from collab.engine import commit_batch
+    from documents.models import Operation, now_ms
+
+    user = make_user()
+    for key in ("a", "b"):
+        make_document(key=key, content="", created_by=user)
+    clock = iter(range(1, 100))
+    monkeypatch.setattr(store, "now_ms", lambda: now_ms() + timedelta(seconds=next(clock)))  # time passes at each look
+    requests = [SubmitRequest(Submission(key=key, version=None, src="s", seq=seq, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, store.Heads())
+                for seq, key in enumerate(["a", "b", "a"], 1)]
+    assert not [result for result in commit_batch(requests) if isinstance(result, Exception)]
+    assert len(set(Operation.objects.filter(src="s").values_list("created_at", flat=True))) == 1
