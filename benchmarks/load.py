@@ -81,16 +81,21 @@ def cpu_seconds(pids):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-COMMITTER_SAMPLES = ("collab_commit_batch_ops_count", "collab_commit_batch_ops_sum", "collab_commit_batch_seconds_sum",
+COMMITTER_SAMPLES = ("collab_commit_batch_submissions_count", "collab_commit_batch_submissions_sum", "collab_commit_batch_seconds_sum",
                      "collab_commit_batch_cpu_seconds_total", "collab_commit_wait_seconds_sum")
 
 
 def committer_samples(urls):
-    """The committer's batch metrics, summed over our server processes (each one's /metrics)."""
+    """The committer's batch metrics, summed over our server processes (each one's /metrics);
+    None if one cannot be read: the run goes on without them."""
     totals = dict.fromkeys(COMMITTER_SAMPLES, 0.0)
     for url in urls:
-        with urllib.request.urlopen(url.replace("ws://", "http://").split("/ws/")[0] + "/metrics", timeout=10) as response:
-            text = response.read().decode()
+        try:
+            with urllib.request.urlopen(url.replace("ws://", "http://").split("/ws/")[0] + "/metrics", timeout=10) as response:
+                text = response.read().decode()
+        except OSError as error:  # urllib's errors included
+            print(f"load.py: no committer figures: {url}'s /metrics: {error}", file=sys.stderr)
+            return None
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
                 if sample.name in totals:
@@ -99,12 +104,16 @@ def committer_samples(urls):
 
 
 def committer_figures(before, after):
+    """Per batch, over the scenario: submissions (ops, creates, resent ops), ms in the database thread,
+    its CPU ms, and how long the batch's first submission waited."""
+    if before is None or after is None:
+        return None
     grew = {name: after[name] - before[name] for name in COMMITTER_SAMPLES}
-    batches = grew["collab_commit_batch_ops_count"]
-    if not batches:
+    batches = grew["collab_commit_batch_submissions_count"]
+    if batches <= 0:  # none, or a process restarted meanwhile
         return None
     each = {name: grew[name] / batches for name in COMMITTER_SAMPLES}  # per batch
-    return {"batches": int(batches), "ops_per_batch": round(each["collab_commit_batch_ops_sum"], 2),
+    return {"batches": int(batches), "submissions_per_batch": round(each["collab_commit_batch_submissions_sum"], 2),
             "batch_ms": round(each["collab_commit_batch_seconds_sum"] * 1000, 3),
             "batch_cpu_ms": round(each["collab_commit_batch_cpu_seconds_total"] * 1000, 3),
             "first_waited_ms": round(each["collab_commit_wait_seconds_sum"] * 1000, 3)}
@@ -235,7 +244,7 @@ def main():
                     print(f"{label} {name}: ops/s ours/sharedb = {row['ratio_ops_per_s']}, ack p99 ours/sharedb = {row['ratio_ack_p99']}, "
                           f"server CPU per op ours/sharedb = {row['ratio_server_cpu_per_op']}"
                           + (f", ops/s ours/floor = {row['ratio_ops_per_s_to_floor']}" if "ratio_ops_per_s_to_floor" in row else "")
-                          + (f"; our batches: {batch['ops_per_batch']} ops, {batch['batch_ms']} ms in the database thread "
+                          + (f"; our batches: {batch['submissions_per_batch']} submissions, {batch['batch_ms']} ms in the database thread "
                              f"({batch['batch_cpu_ms']} ms its CPU), the first op waited {batch['first_waited_ms']} ms"
                              if (batch := ours["committer"]) else ""),
                           flush=True)

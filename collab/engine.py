@@ -89,24 +89,26 @@ class CommitLine:
 
     def start(self):
         batch, self.waiting, self.committing = self.waiting, [], True
-        metrics.commit_wait_seconds.observe(time.perf_counter() - self.waiting_since)
         try:
-            self.executor.submit(self.commit, batch)
+            self.executor.submit(self.commit, batch, time.perf_counter() - self.waiting_since)
         except RuntimeError as error:  # the executor shut down (the interpreter is exiting)
             self.committing = False
             answer(batch, [error] * len(batch))
 
-    def commit(self, batch):
-        """In the database thread."""
+    def commit(self, batch, waited):
+        """In the database thread; `waited`: how long the batch's first submission waited for it."""
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             results = commit_batch([request for request, _ in batch])
         except BaseException as error:  # the batch's commit itself failed: nothing in it was stored
             results = [error] * len(batch)
-        metrics.commit_batch_seconds.observe(time.perf_counter() - started)
-        metrics.commit_batch_cpu_seconds.inc(time.thread_time() - cpu)
-        metrics.commit_batch_ops.observe(len(batch))
-        self.loop.call_soon_threadsafe(self.committed, batch, results)
+        try:
+            metrics.commit_wait_seconds.observe(waited)
+            metrics.commit_batch_seconds.observe(time.perf_counter() - started)
+            metrics.commit_batch_cpu_seconds.inc(time.thread_time() - cpu)
+            metrics.commit_batch_submissions.observe(len(batch))
+        finally:  # whatever the metrics do, the submitters are answered
+            self.loop.call_soon_threadsafe(self.committed, batch, results)
 
     def committed(self, batch, results):
         self.committing = False

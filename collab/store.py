@@ -27,15 +27,16 @@ LATEST_MS = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestam
 
 DOCUMENT_FIELDS = ("id", "key", "type", "content", "version", "visibility", "created_by_id", "access_revision")
 SELECT_DOCUMENT = f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM {Document._meta.db_table} WHERE key = %s"
+# The time an op is logged at comes first in both: it is added when the writes are sent.
 INSERT_OPERATION = (
-    f"INSERT INTO {Operation._meta.db_table} (document_id, version, kind, op, src, seq, author_id, created_at) "
+    f"INSERT INTO {Operation._meta.db_table} (created_at, document_id, version, kind, op, src, seq, author_id) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
 INSERT_MILESTONE = f"INSERT INTO {Milestone._meta.db_table} (document_id, version, type, content) VALUES (%s, %s, %s, %s)"
 # Guarded by the version and the access revision the submit was decided on: if
 # either moved (another process committed, rights changed), nothing is written.
 MOVE_DOCUMENT = (
-    f"UPDATE {Document._meta.db_table} SET content = %s, type = %s, version = %s, updated_at = %s "
+    f"UPDATE {Document._meta.db_table} SET updated_at = %s, content = %s, type = %s, version = %s "
     "WHERE id = %s AND version = %s AND access_revision = %s"
 )
 
@@ -197,18 +198,20 @@ class PendingWrites:
 
     def __init__(self):
         self.moves, self.operations, self.milestones = [], [], []
-        self.logged_at = log_time()  # every op of the batch: they are committed together
 
     def flush(self):
         moves, operations, milestones = self.moves, self.operations, self.milestones
         self.moves, self.operations, self.milestones = [], [], []
+        # One time for the ops sent together, read after everything they were decided on: an op is
+        # never logged earlier than one another writer committed before it (fetch by timestamp).
+        now = log_time()
         with connection.cursor() as cursor:
             if moves:
-                cursor.executemany(MOVE_DOCUMENT, moves)
+                cursor.executemany(MOVE_DOCUMENT, [(now, *move) for move in moves])
                 if cursor.rowcount != len(moves):
                     raise BatchConflict(f"{len(moves) - cursor.rowcount} of {len(moves)} documents moved meanwhile")
             if operations:
-                cursor.executemany(INSERT_OPERATION, operations)
+                cursor.executemany(INSERT_OPERATION, [(now, *operation) for operation in operations])
             if milestones:
                 cursor.executemany(INSERT_MILESTONE, milestones)
 
@@ -246,12 +249,11 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
     (BatchConflict), whose submissions are run again one by one.
     """
     head = document.version
-    pending = getattr(_batch, "pending", None)
-    now = pending.logged_at if pending is not None else log_time()
     op_json = None if op is None else orjson.dumps(op).decode()  # a checked op: JSON's types, valid Unicode
-    move = [content, type_uri, head + 1, now, document.pk, head, document.access_revision]
-    operation = [document.pk, head, kind, op_json, src, seq, author.pk if author else None, now]
+    move = (content, type_uri, head + 1, document.pk, head, document.access_revision)
+    operation = (document.pk, head, kind, op_json, src, seq, author.pk if author else None)
     milestone = [document.pk, head + 1, type_uri, content] if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0 else None
+    pending = getattr(_batch, "pending", None)
     if pending is not None:
         pending.moves.append(move)
         pending.operations.append(operation)
@@ -270,12 +272,13 @@ def log_time():
 
 
 def write_now(document, move, operation, milestone):
+    now = log_time()
     with connection.cursor() as cursor:
-        cursor.execute(MOVE_DOCUMENT, move)
+        cursor.execute(MOVE_DOCUMENT, (now, *move))
         if cursor.rowcount != 1:
             return False
         try:
-            cursor.execute(INSERT_OPERATION, operation)
+            cursor.execute(INSERT_OPERATION, (now, *operation))
         except IntegrityError:
             # The log already has an op at the document's version: damaged before the engine owned its columns.
             raise LogOutOfStep(ErrorCode.LOG_OUT_OF_STEP, f"document {document.key!r} disagrees with its operation log at version "
