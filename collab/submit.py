@@ -48,6 +48,11 @@ def rejected(message):
     return CollabError(ErrorCode.OP_SUBMIT_REJECTED, message)
 
 
+def nul_refused():
+    # Valid text to the OT type, but PostgreSQL's text columns cannot hold it: refused on every database.
+    return CollabError(ErrorCode.OT_OP_BADLY_FORMED, "text may not contain NUL (U+0000), which PostgreSQL cannot store")
+
+
 def missing(key):
     # The same answer whether the document does not exist or the user may not see it.
     return CollabError(ErrorCode.DOC_DOES_NOT_EXIST, f"document {key!r} does not exist")
@@ -157,6 +162,8 @@ class SubmitRequest:
             ot.check_normalized(op)
         except ot.InvalidOp as error:
             raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, f"invalid op: {error}") from None
+        if any(type(component) is str and "\x00" in component for component in op):
+            raise nul_refused()
         for row in rows:
             if row.kind == Operation.Kind.DELETE:
                 raise CollabError(ErrorCode.DOC_WAS_DELETED, f"document was deleted at version {row.version}")
@@ -203,6 +210,8 @@ class SubmitRequest:
             data = ot.create(data)
         except ot.InvalidOp as error:
             raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, f"invalid create data: {error}") from None
+        if "\x00" in data:
+            raise nul_refused()
         self.check_size(data)
         if document is not None and not rights_of(submission.user, document, self.policy).view:
             # Creating a taken key must fail; what is behind it is not shown.

@@ -329,3 +329,24 @@ def test_an_op_is_logged_at_a_time_after_the_reads_it_was_decided_on_and_a_batch
     assert logged["a"] == logged["b"] < read_at["c"] < logged["c"]
     logged = batch(["a", "b", "c"], 20)  # all three remembered: nothing read, one time
     assert logged["a"] == logged["b"] == logged["c"] > read_at["c"]
+
+
+@in_real_transactions
+def test_text_with_nul_is_refused_as_badly_formed_and_the_rest_of_a_batch_commits(make_user, make_document):
+    """Found in review: on PostgreSQL a NUL in an op failed the batch's write (DataError), every op of
+    the batch was then run alone, and its sender was told only "internal server error"."""
+    from collab.engine import commit_batch
+
+    user = make_user()
+    for key in ("a", "b"):
+        make_document(key=key, content="", created_by=user)
+    heads = store.Heads()
+
+    def request(key, seq, op=None, create=None):
+        return SubmitRequest(Submission(key=key, version=None, src="s", seq=seq, user=user, op=op, create=create), DocumentPolicy(), DEFAULTS, heads)
+
+    results = commit_batch([request("a", 1, ["x"]), request("b", 2, ["y\x00z"]), request("new", 3, create={"type": "text-unicode", "data": "\x00"}),
+                            request("b", 4, ["w"])])
+    assert [getattr(result, "code", None) for result in results] == [None, "ERR_OT_OP_BADLY_FORMED", "ERR_OT_OP_BADLY_FORMED", None]
+    assert "NUL (U+0000)" in results[1].message
+    assert [Document.objects.get(key=key).content for key in ("a", "b")] == ["x", "w"] and not Document.objects.filter(key="new").exists()

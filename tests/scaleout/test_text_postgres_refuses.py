@@ -1,0 +1,18 @@
+"""On PostgreSQL, text its columns cannot hold (NUL) is refused as a bad op, and the document goes on."""
+
+from tests.support.live import ShareDBClients
+
+
+def test_an_op_inserting_nul_is_refused_with_a_clear_error_and_the_next_op_commits(servers):
+    [(_, site)] = servers(1)
+    site.create_user("nul-writer")
+    clients = ShareDBClients(site)
+    try:
+        clients.open("writer", "nul-writer")
+        clients("create", name="writer", id="nul-doc", text="ab")
+        refused = clients("submitAndWait", name="writer", id="nul-doc", op=[1, "\x00"])
+        assert (refused["error"], refused["data"]) == ("ERR_OT_OP_BADLY_FORMED", "ab")  # rolled back by the client
+        assert clients("submitAndWait", name="writer", id="nul-doc", op=[1, "-"])["error"] is None
+        assert site.query("SELECT content, version FROM documents_document WHERE key = ?", "nul-doc") == [("a-b", 2)]
+    finally:
+        clients.close()
