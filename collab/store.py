@@ -201,6 +201,8 @@ class PendingWrites:
 
     def flush(self):
         moves, operations, milestones = self.moves, self.operations, self.milestones
+        if not (moves or operations or milestones):
+            return
         self.moves, self.operations, self.milestones = [], [], []
         # One time for the ops sent together, read after everything they were decided on: an op is
         # never logged earlier than one another writer committed before it (fetch by timestamp).
@@ -252,7 +254,7 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
     op_json = None if op is None else orjson.dumps(op).decode()  # a checked op: JSON's types, valid Unicode
     move = (content, type_uri, head + 1, document.pk, head, document.access_revision)
     operation = (document.pk, head, kind, op_json, src, seq, author.pk if author else None)
-    milestone = [document.pk, head + 1, type_uri, content] if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0 else None
+    milestone = (document.pk, head + 1, type_uri, content) if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0 else None
     pending = getattr(_batch, "pending", None)
     if pending is not None:
         pending.moves.append(move)
