@@ -50,6 +50,12 @@ async def publish_op(key, row):
     await get_channel_layer().group_send(document_group(key), op_event(key, row))
 
 
+async def publish_ops(key_rows):
+    """Publish committed ops, [(key, row)] in commit order, through a layer that sends them all in one
+    round trip (collab.redis_layer)."""
+    await get_channel_layer().group_send_many([(document_group(key), op_event(key, row)) for key, row in key_rows])
+
+
 def publish_op_now(key, row):
     """publish_op through collab's in-memory layer, whose group_send never waits."""
     get_channel_layer().group_send_now(document_group(key), op_event(key, row))

@@ -15,7 +15,7 @@ from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
 
 from collab import metrics
-from collab.broadcast import publish_op, publish_op_now
+from collab.broadcast import publish_op, publish_op_now, publish_ops
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError
 from collab.store import Heads, writes_together
@@ -128,8 +128,10 @@ class CommitLine:
         try:
             if before is not None:
                 await asyncio.wait([before])  # its outcome, whatever it was, is its own submitters'
-            # Documents go side by side, each in order.
-            await asyncio.gather(*(publish_in_order(key, key_rows) for key, key_rows in rows.items()))
+            if hasattr(get_channel_layer(), "group_send_many"):
+                await publish_together(rows)
+            else:  # documents side by side, each in order
+                await asyncio.gather(*(publish_in_order(key, key_rows) for key, key_rows in rows.items()))
         finally:
             answer(batch, results)
             if self.settling is asyncio.current_task():
@@ -203,6 +205,19 @@ async def publish_in_order(key, rows):
             await publish_committed(key, row, submitter_watching)
     except Exception:
         logger.exception(PUBLISH_FAILED, key)
+
+
+async def publish_together(rows):
+    """All the batch's ops, in order, in one round trip (collab.redis_layer); a failure is logged, and
+    none of them count as published: subscribers fill the gap from the database on the next op."""
+    try:
+        await publish_ops([(key, row) for key, key_rows in rows.items() for row, watching in key_rows if goes_to_group(key, watching)])
+    except Exception:
+        logger.exception(PUBLISH_FAILED, list(rows))
+        return
+    for key, key_rows in rows.items():
+        for row, _ in key_rows:
+            watcher.note_published(key, row.version)
 
 
 def publishes_at_once():

@@ -89,6 +89,6 @@ def channel_layer(env):
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise EnvError(f"REDIS_URL={url!r} is not a Redis URL: use redis://host:6379/0.")
     return {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "collab.redis_layer.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": [url]},
     }

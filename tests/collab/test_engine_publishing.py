@@ -189,3 +189,33 @@ def test_a_batch_the_database_thread_cannot_take_is_answered_with_the_error():
         assert not line.committing and line.waiting == []
     finally:
         loop.close()
+
+
+async def test_through_a_layer_that_sends_many_at_once_each_batch_is_one_send(make_user, make_document, monkeypatch, caplog):
+    """collab.redis_layer pipelines a batch's ops: one call for the batch, each document's ops in commit
+    order; a failed call is logged and its submitters are answered all the same."""
+    from collab import broadcast
+
+    user = await sync_to_async(make_user)()
+    for index in range(4):
+        await sync_to_async(make_document)(key=f"k{index}", content="", created_by=user)
+    sends = []
+
+    class Layer:
+        async def group_send_many(self, messages):
+            sends.append([(group, message["key"], message["v"]) for group, message in messages])
+            if len(sends) == 3:
+                raise ConnectionError("Redis went away")
+
+    monkeypatch.setattr(engine, "get_channel_layer", Layer)
+    monkeypatch.setattr(broadcast, "get_channel_layer", Layer)
+    through_redis(monkeypatch)
+    first = asyncio.ensure_future(op("k0", 1, user))
+    await asyncio.sleep(0)  # in the database: the next ones wait for it, and go together
+    rest = [op(key, seq, user) for seq, key in enumerate(["k1", "k2", "k1"], 2)]
+    outcomes = await asyncio.wait_for(asyncio.gather(first, *rest), 10)
+    assert [outcome.version for outcome in outcomes] == [1, 1, 1, 2]
+    group = broadcast.document_group
+    assert sends == [[(group("k0"), "k0", 1)], [(group("k1"), "k1", 1), (group("k1"), "k1", 2), (group("k2"), "k2", 1)]]
+    assert (await asyncio.wait_for(op("k3", 9, user), 5)).version == 1  # the third send fails: answered, logged
+    assert "could not publish the ops committed to ['k3']" in caplog.text
