@@ -28,3 +28,28 @@ async def test_a_batch_of_group_messages_arrives_in_order_at_every_member_withou
     finally:
         await ours.flush()
         await stock.flush()
+
+
+async def test_with_two_redis_shards_each_message_goes_where_channels_redis_would_send_it(services):
+    """Found in review: with one Redis, a message sent to the wrong shard (or none) went unseen. Here the
+    sender is fresh (no connection opened by a subscription first) and the receiver is the stock class."""
+    from tests.support.services import redis_server
+
+    with redis_server() as second:
+        hosts = [services[1]["REDIS_URL"], second]
+        ours, stock = RedisPubSubChannelLayer(hosts=hosts), StockRedisPubSubChannelLayer(hosts=hosts)
+        try:
+            there = await stock.new_channel()
+            groups = [f"doc-{index}" for index in range(12)]
+            for group in groups:
+                await stock.group_add(group, there)
+            shards = {stock._get_layer()._get_shard(stock._get_layer()._get_group_channel_name(group)) for group in groups}
+            assert len(shards) == 2  # the groups fall on both
+            await ours.group_send_many([(group, {"type": "op", "group": group, "n": n}) for n in (1, 2) for group in groups])
+            received = [await asyncio.wait_for(stock.receive(there), 5) for _ in range(2 * len(groups))]
+            assert sorted((message["group"], message["n"]) for message in received) == sorted((group, n) for n in (1, 2) for group in groups)
+            for group in groups:
+                assert [message["n"] for message in received if message["group"] == group] == [1, 2]
+        finally:
+            await ours.flush()
+            await stock.flush()
