@@ -8,11 +8,17 @@ pipelines them: one round trip per shard, in order.
 """
 
 from channels_redis.pubsub import RedisPubSubChannelLayer as StockRedisPubSubChannelLayer
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 
 class RedisPubSubChannelLayer(StockRedisPubSubChannelLayer):
     async def group_send_many(self, messages):
-        """Send each (group, message), in the order given, in one round trip per Redis shard."""
+        """Send each (group, message), in the order given, in one round trip per Redis shard.
+
+        A connection found broken (Redis restarted since the last send) is replaced and the
+        shard's messages are sent once more: some may then arrive twice, which consumers of
+        ops drop by version.
+        """
         layer = self._get_layer()
         by_shard = {}
         for group, message in messages:
@@ -21,7 +27,14 @@ class RedisPubSubChannelLayer(StockRedisPubSubChannelLayer):
         for shard, published in by_shard.items():
             async with shard._lock:  # as the stock publish holds it
                 shard._ensure_redis()
-                async with shard._redis.pipeline(transaction=False) as pipeline:
-                    for channel, data in published:
-                        pipeline.publish(channel, data)
-                    await pipeline.execute()
+                try:
+                    await publish_all(shard._redis, published)
+                except RedisConnectionError:  # the broken connection has left the pool
+                    await publish_all(shard._redis, published)
+
+
+async def publish_all(redis, published):
+    async with redis.pipeline(transaction=False) as pipeline:
+        for channel, data in published:
+            pipeline.publish(channel, data)
+        await pipeline.execute()

@@ -53,3 +53,25 @@ async def test_with_two_redis_shards_each_message_goes_where_channels_redis_woul
         finally:
             await ours.flush()
             await stock.flush()
+
+
+async def test_a_batch_after_redis_restarted_is_sent_on_a_new_connection():
+    """Found in review: the first batch after a Redis restart failed on the pooled connection and was lost
+    (one round trip per op lost only the first op)."""
+    from tests.support.daphne import free_port
+    from tests.support.services import redis_server
+
+    port = free_port()
+    with redis_server(port) as url:
+        ours = RedisPubSubChannelLayer(hosts=[url])
+        await ours.group_send_many([("doc-1", {"type": "op", "n": 1})])  # its connection is pooled
+    try:
+        with redis_server(port):  # restarted: the pooled connection is broken
+            stock = StockRedisPubSubChannelLayer(hosts=[url])
+            there = await stock.new_channel()
+            await stock.group_add("doc-1", there)
+            await ours.group_send_many([("doc-1", {"type": "op", "n": 2})])
+            assert (await asyncio.wait_for(stock.receive(there), 5))["n"] == 2
+            await stock.flush()
+    finally:
+        await ours.flush()

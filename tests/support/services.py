@@ -53,11 +53,11 @@ def postgres_server():
 
 
 @contextlib.contextmanager
-def redis_server():
-    """A Redis without persistence; yields a REDIS_URL."""
+def redis_server(port=None):
+    """A Redis without persistence (on `port`, or a free one); yields a REDIS_URL."""
     if shutil.which("redis-server") is None:
         raise RuntimeError("redis-server is not installed: run `make test`, which installs it")
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
