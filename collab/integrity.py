@@ -8,7 +8,7 @@ the document (and its milestones) from the log.
 
 from dataclasses import dataclass, field
 
-from collab import store
+from collab import history, store
 from documents.models import Milestone
 
 
@@ -32,7 +32,7 @@ def examine(document):
     wanted = set(Milestone.objects.filter(document=document).values_list("version", flat=True))
     type_uri, text = None, None
     for row in rows:
-        type_uri, text = store.replay([row], type_uri, text)
+        type_uri, text = history.replay([row], type_uri, text)
         if row.version + 1 in wanted:
             finding.milestones[row.version + 1] = (type_uri or "", text or "")
     finding.rebuilt = (type_uri or "", text if type_uri else "", len(rows))

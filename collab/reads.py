@@ -6,7 +6,7 @@ exist: {v: 0, type: null}, with no ops.
 
 from dataclasses import dataclass, field
 
-from collab import store
+from collab import history, store
 from collab.access import NOTHING, Rights, rights_of
 from collab.errors import CollabError, ErrorCode
 
@@ -44,7 +44,7 @@ def fetch(user, key, version, policy):
     document, user_rights = visible(user, key, policy)
     head = document.version if document is not None else 0
     if version is None:
-        snapshot = store.snapshot_at(document, head) if document is not None else dict(MISSING)
+        snapshot = history.snapshot_at(document, head) if document is not None else dict(MISSING)
         return Read(snapshot, [], head, user_rights)
     if version > head:
         raise newer_error(version, head)
@@ -60,9 +60,9 @@ def snapshot(user, key, version, timestamp, policy):
             raise newer_error(version, 0)
         return dict(MISSING)
     if timestamp is not None:
-        version = store.version_at_time(document, timestamp)
+        version = history.version_at_time(document, timestamp)
     if version is None:
         version = document.version
     if version > document.version:
         raise newer_error(version, document.version)
-    return store.snapshot_at(document, version)
+    return history.snapshot_at(document, version)

@@ -14,9 +14,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from collab import api, store
+from collab import api
 from collab.conf import permission_policy
 from collab.errors import CollabError
+from collab.history import authors_at, version_times
 from collab.names import display_name
 from frontend.csp import content_security_policy
 from frontend.views import SignInFirst, document_page, viewable_document
@@ -41,14 +42,14 @@ def version_of(request, document):
 def at_version(document, version):
     """What the page shows for one version: its text in runs by author, the authors, and when it was made."""
     text = api.text_at(document, version=version) or ""
-    authors = store.authors_at(document.pk, version)
+    authors = authors_at(document.pk, version)
     runs, position = [], 0
     for author, run in groupby(authors):
         length = sum(1 for _ in run)
         runs.append([text[position : position + length], author])
         position += length
     people = {user.pk: user for user in get_user_model()._default_manager.filter(pk__in={a for a in authors if a is not None})}
-    made = store.version_times(document.pk, [version]).get(version)
+    made = version_times(document.pk, [version]).get(version)
     return {
         "version": version, "head": document.version,
         "made": formats.date_format(made, "DATETIME_FORMAT") if made else "",

@@ -7,7 +7,7 @@ from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collab import store
+from collab import history, store
 from collab.conf import DEFAULTS
 from collab.errors import CollabError
 from collab.policy import DocumentPolicy
@@ -289,7 +289,7 @@ def test_ops_are_logged_as_they_were_committed_whatever_their_text(make_user, ma
     assert not [result for result in commit_batch(requests) if isinstance(result, Exception)]
     logged = store.ops_between(document.pk, 1)
     assert [row.op for row in logged] == ops
-    assert store.replay(logged, "text", "")[1] == Document.objects.get(pk=document.pk).content == "".join(texts)
+    assert history.replay(logged, "text", "")[1] == Document.objects.get(pk=document.pk).content == "".join(texts)
 
 
 @in_real_transactions
