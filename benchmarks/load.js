@@ -4,12 +4,13 @@
 // percentiles (ms), duplicate deliveries and whether every document converged.
 //
 //   node benchmarks/load.js --url ws://127.0.0.1:8000/ws/collab/[,ws://…] [--origin URL] [--cookie C]
-//                           --clients N --docs D --ops K --rate R [--label NAME]
+//                           --clients N --docs D --ops K --rate R [--label NAME] [--phases]
 //
 // With several URLs (servers sharing one database), client i connects to URL i mod n.
 const WebSocket = require('ws');
 const ShareDB = require('sharedb/lib/client');
 const textUnicode = require('ot-text-unicode').type;
+const { opsBegin, opsDone } = require('./phases');
 
 ShareDB.types.register(textUnicode);
 ShareDB.logger.setMethods({ info: () => {}, warn: () => {}, error: () => {} });
@@ -99,6 +100,7 @@ async function main() {
     const start = now();
     return callback((cb) => doc.submitOp(insertOp(doc), cb)).then(() => ackLatencies.push(now() - start));
   };
+  await opsBegin();
   const began = now();
   await Promise.all(clients.map(async ({ doc }, index) => {
     if (config.rate === 0) {
@@ -115,6 +117,7 @@ async function main() {
     await Promise.all(acks);
   }));
   const elapsed = (now() - began) / 1000;
+  opsDone();
 
   // Converged: every client of a document holds the same version and text.
   let converged = false;

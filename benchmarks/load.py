@@ -16,11 +16,13 @@ bare Channels consumer that acks every op from nothing
 (benchmarks/stack_floor.py), what daphne and Channels cost before any of
 our work. Prints each side's JSON line and the ratios, and writes everything
 to benchmarks/results/load.json (load-uvicorn.json with --server uvicorn).
-Each side also gets the CPU its server processes used during the scenario,
-per committed op (`server_cpu_ms_per_op`): what a core buys. Ours also gets
-its committer's batches from its /metrics (`committer`): how many, their
-mean size, their mean time in the database thread and that thread's CPU
-in them, and how long each batch's first submission waited for it.
+Each side also gets the CPU its server processes used while the ops were
+sent, per committed op (`server_cpu_ms_per_op`): what a core buys; the
+clients' connecting, creating and subscribing before it are left out
+(benchmarks/phases.py). Ours also gets its committer's batches from its
+/metrics (`committer`) over the same part: how many, their mean size, their
+mean time in the database thread and that thread's CPU in them, and how
+long each batch's first submission waited for it.
 """
 
 import argparse
@@ -38,6 +40,7 @@ from prometheus_client.parser import text_string_to_metric_families
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import floor  # noqa: E402
+from benchmarks.phases import run_in_phases  # noqa: E402
 from benchmarks.results_file import write_results  # noqa: E402
 from benchmarks.traces import TRACES  # noqa: E402
 from tests.support.daphne import SERVERS, DaphneServer, manage, site_env  # noqa: E402
@@ -64,12 +67,9 @@ TRACE, TRACE_OPS = "automerge-paper", 5000
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "load-benchmark-only-" + "k" * 40, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
 
 
-def run_node(script, args):
-    command = ["node", str(HERE / script), *args]
-    output = subprocess.run(command, env=node_env(), capture_output=True, text=True, timeout=900)
-    if output.returncode != 0:
-        raise RuntimeError(f"{script} failed: {output.stderr[-2000:]}")
-    return json.loads(output.stdout.strip().splitlines()[-1])
+def run_node(script, args, at_phase):
+    """The script's result, its last JSON line; at_phase is called where its measured part begins and ends."""
+    return run_in_phases(["node", str(HERE / script), *args], at_phase, env=node_env())
 
 
 def cpu_seconds(pids):
@@ -120,25 +120,36 @@ def committer_figures(before, after):
 
 
 def measured(name, urls, origin, cookie, label, ops_scale, server_pids, ours=False):
-    """run_scenario's figures, with the server's CPU per committed op (and, for ours, its committer's batches)."""
-    samples = committer_samples(urls) if ours else None
-    before = cpu_seconds(server_pids)
-    result = run_scenario(name, urls, origin, cookie, label, ops_scale)
+    """run_scenario's figures, with the servers' CPU per committed op (and, for ours, its committer's batches)
+    while the ops were sent: the clients' connecting, creating and subscribing before, and closing after, left out."""
+    marks = {}
+
+    def at_phase(phase):
+        # /metrics is read outside the measured part: reading it costs the server CPU too.
+        if phase == "ops":
+            samples = committer_samples(urls) if ours else None
+            marks[phase] = cpu_seconds(server_pids), samples
+        else:
+            cpu = cpu_seconds(server_pids)
+            marks[phase] = cpu, committer_samples(urls) if ours else None
+
+    result = run_scenario(name, urls, origin, cookie, label, ops_scale, at_phase)
+    (cpu_before, samples_before), (cpu_after, samples_after) = marks["ops"], marks["done"]
     ops = result.get("committed_ops", result.get("ops"))
-    result["server_cpu_ms_per_op"] = round((cpu_seconds(server_pids) - before) * 1000 / ops, 3) if ops else None
+    result["server_cpu_ms_per_op"] = round((cpu_after - cpu_before) * 1000 / ops, 3) if ops else None
     if ours:
-        result["committer"] = committer_figures(samples, committer_samples(urls))
+        result["committer"] = committer_figures(samples_before, samples_after)
     return result
 
 
-def run_scenario(name, urls, origin, cookie, label, ops_scale):
+def run_scenario(name, urls, origin, cookie, label, ops_scale, at_phase):
     common = ["--url", ",".join(urls), "--origin", origin, "--label", label] + (["--cookie", cookie] if cookie else [])
     if name == "trace":
         ops = max(1, int(TRACE_OPS * ops_scale))
-        return run_node("replay.js", [*common, "--trace", str(TRACES / f"{TRACE}.json.gz"), "--ops", str(ops)])
+        return run_node("replay.js", [*common, "--trace", str(TRACES / f"{TRACE}.json.gz"), "--ops", str(ops)], at_phase)
     clients, docs, ops, rate = SCENARIOS[name]
     ops = max(1, int(ops * ops_scale))
-    return run_node("load.js", [*common, "--clients", str(clients), "--docs", str(docs), "--ops", str(ops), "--rate", str(rate)])
+    return run_node("load.js", [*common, "--clients", str(clients), "--docs", str(docs), "--ops", str(ops), "--rate", str(rate)], at_phase)
 
 
 @contextlib.contextmanager

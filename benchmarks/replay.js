@@ -5,12 +5,13 @@
 // servers share one database).
 //
 //   node benchmarks/replay.js --url ws://…[,ws://…] --trace tests/data/traces/NAME.json.gz
-//                             [--ops N] [--origin URL] [--cookie C] [--label NAME]
+//                             [--ops N] [--origin URL] [--cookie C] [--label NAME] [--phases]
 const fs = require('fs');
 const zlib = require('zlib');
 const WebSocket = require('ws');
 const ShareDB = require('sharedb/lib/client');
 const textUnicode = require('ot-text-unicode').type;
+const { opsBegin, opsDone } = require('./phases');
 
 ShareDB.types.register(textUnicode);
 ShareDB.logger.setMethods({ info: () => {}, warn: () => {}, error: () => {} });
@@ -55,6 +56,7 @@ async function main() {
   const doc = writer.get('documents', id);
   await callback((cb) => doc.create(start, textUnicode.uri, cb));
   const acks = [];
+  await opsBegin();
   const began = now();
   for (const op of ops) {
     const sent = now();
@@ -62,6 +64,7 @@ async function main() {
     acks.push(now() - sent);
   }
   const seconds = (now() - began) / 1000;
+  opsDone();
   const expected = ops.reduce((text, op) => textUnicode.apply(text, op), start);
   const reader = await connect(config.urls[config.urls.length - 1]);
   const copy = reader.get('documents', id);
