@@ -19,7 +19,7 @@ from django.db import transaction
 from collab import access, broadcast, engine, ot, reads, store
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError, ErrorCode
-from collab.submit import Submission, SubmitRequest
+from collab.submit import Submission, SubmitRequest, nul_refused
 from documents.models import Document, Operation
 
 
@@ -159,6 +159,8 @@ def history(document_or_key, start=0, stop=None):
 
 def create_document(key=None, text="", *, user=None, **fields):
     """A new document at version 1, its create logged, with `user` as its creator."""
+    if "\x00" in text:  # refused as a create over the socket is, on every database
+        raise nul_refused()
     if key is not None:
         fields["key"] = key
     return Document.objects.create(content=text, created_by=user, **fields)

@@ -17,20 +17,33 @@ class RedisPubSubChannelLayer(StockRedisPubSubChannelLayer):
 
         A connection found broken (Redis restarted since the last send) is replaced and the
         shard's messages are sent once more: some may then arrive twice, which consumers of
-        ops drop by version.
+        ops drop by version. A shard that still fails does not hold back the others: their
+        messages are sent, then its error is raised.
         """
         layer = self._get_layer()
         by_shard = {}
         for group, message in messages:
             channel = layer._get_group_channel_name(group)
             by_shard.setdefault(layer._get_shard(channel), []).append((channel, self.serialize(message)))
+        failures = []
         for shard, published in by_shard.items():
-            async with shard._lock:  # as the stock publish holds it
-                shard._ensure_redis()
-                try:
-                    await publish_all(shard._redis, published)
-                except RedisConnectionError:  # the broken connection has left the pool
-                    await publish_all(shard._redis, published)
+            try:
+                await publish_to_shard(shard, published)
+            except Exception as error:
+                failures.append(error)
+        if len(failures) == 1:
+            raise failures[0]
+        if failures:
+            raise ExceptionGroup("publishing to several Redis shards failed", failures)
+
+
+async def publish_to_shard(shard, published):
+    async with shard._lock:  # as the stock publish holds it
+        shard._ensure_redis()
+        try:
+            await publish_all(shard._redis, published)
+        except RedisConnectionError:  # the broken connection has left the pool
+            await publish_all(shard._redis, published)
 
 
 async def publish_all(redis, published):

@@ -88,6 +88,15 @@ def test_a_bad_op_is_refused_and_nothing_is_stored(doc):
     assert (doc.content, doc.version) == ("hello world", 1)
 
 
+@pytest.mark.django_db
+def test_a_document_created_with_nul_in_its_text_is_refused_as_over_the_socket():
+    with pytest.raises(CollabError) as refused:
+        api.create_document("nul", "a\x00b")
+    assert refused.value.code == "ERR_OT_OP_BADLY_FORMED" and "NUL" in str(refused.value)
+    assert not Document.objects.filter(key="nul").exists()
+    assert api.create_document("nul", "ab").content == "ab"
+
+
 def test_ops_are_normalised_for_python_callers(doc):
     api.submit(doc, [0, "a", "b", 5, ""])
     assert Operation.objects.get(document=doc, version=1).op == ["ab"]

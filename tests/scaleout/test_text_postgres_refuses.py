@@ -1,4 +1,5 @@
-"""On PostgreSQL, text its columns cannot hold (NUL) is refused as a bad op, and the document goes on."""
+"""On PostgreSQL, text its columns cannot hold (NUL) is refused as a bad op, and the document goes on;
+a document created through collab.api with it is refused with the same code, not the database's error."""
 
 from tests.support.live import ShareDBClients
 
@@ -16,3 +17,13 @@ def test_an_op_inserting_nul_is_refused_with_a_clear_error_and_the_next_op_commi
         assert site.query("SELECT content, version FROM documents_document WHERE key = ?", "nul-doc") == [("a-b", 2)]
     finally:
         clients.close()
+
+
+def test_a_document_created_through_the_api_with_nul_is_refused_with_the_ops_code(servers):
+    [(_, site)] = servers(1)
+    output = site.manage_shell(
+        "from collab import api\n"
+        "from documents.models import Document\n"
+        "try:\n    api.create_document('nul-api', 'a\\x00b')\nexcept Exception as error:\n"
+        "    print('refused:', type(error).__name__, error.code, Document.objects.filter(key='nul-api').exists())\n")
+    assert output.splitlines()[-1] == "refused: CollabError ERR_OT_OP_BADLY_FORMED False"
