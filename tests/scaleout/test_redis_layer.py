@@ -2,6 +2,9 @@
 our layer and by channels_redis's own (another process may run either)."""
 
 import asyncio
+import contextlib
+
+import pytest
 
 from channels_redis.pubsub import RedisPubSubChannelLayer as StockRedisPubSubChannelLayer
 from channels_redis.pubsub import RedisSingleShardConnection
@@ -75,3 +78,33 @@ async def test_a_batch_after_redis_restarted_is_sent_on_a_new_connection():
             await stock.flush()
     finally:
         await ours.flush()
+
+
+async def test_a_redis_shard_that_is_down_does_not_hold_back_the_other_shards_messages(services):
+    """A shard failing even after its retry used to skip every shard after it in the batch."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from tests.support.services import redis_server
+
+    with contextlib.ExitStack() as second:
+        hosts = [services[1]["REDIS_URL"], second.enter_context(redis_server())]
+        stock = StockRedisPubSubChannelLayer(hosts=hosts)
+        layer = stock._get_layer()
+        on_second = {f"doc-{index}": layer._shards.index(layer._get_shard(layer._get_group_channel_name(f"doc-{index}"))) == 1
+                     for index in range(12)}
+        down = [group for group, second_one in on_second.items() if second_one]
+        live = [group for group, second_one in on_second.items() if not second_one]
+        assert down and live
+        there = await stock.new_channel()
+        for group in live:
+            await stock.group_add(group, there)
+        second.close()  # the second Redis goes down
+        ours = RedisPubSubChannelLayer(hosts=hosts)
+        try:
+            with pytest.raises(RedisConnectionError):  # the batch's first message is for the shard that is down
+                await ours.group_send_many([(group, {"type": "op", "group": group}) for group in down + live])
+            received = [await asyncio.wait_for(stock.receive(there), 5) for _ in live]
+            assert sorted(message["group"] for message in received) == sorted(live)
+        finally:
+            await ours.flush()
+            await stock.flush()
