@@ -18,6 +18,7 @@ from collab import metrics
 from collab.broadcast import publish_op, publish_op_now, publish_ops
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError
+from collab.republishing import Unpublished
 from collab.store import Heads, writes_together
 from collab.submit import SubmitRequest
 from collab.watcher import watcher
@@ -77,6 +78,7 @@ class CommitLine:
         self.waiting_since = None  # when the first of them came
         self.committing = False
         self.settling = None  # the task publishing earlier batches, while one is at work
+        self.unpublished = Unpublished(publish_again)  # what a failed publish left for later
 
     async def submit(self, request):
         future = self.loop.create_future()
@@ -129,9 +131,9 @@ class CommitLine:
             if before is not None:
                 await asyncio.wait([before])  # its outcome, whatever it was, is its own submitters'
             if hasattr(get_channel_layer(), "group_send_many"):
-                await publish_together(rows)
+                await publish_together(rows, self.unpublished)
             else:  # documents side by side, each in order
-                await asyncio.gather(*(publish_in_order(key, key_rows) for key, key_rows in rows.items()))
+                await asyncio.gather(*(publish_in_order(key, key_rows, self.unpublished) for key, key_rows in rows.items()))
         finally:
             answer(batch, results)
             if self.settling is asyncio.current_task():
@@ -197,27 +199,42 @@ def commit_alone(request):
         return error
 
 
-async def publish_in_order(key, rows):
-    """Publish one document's committed ops in order; a failure (the channel layer unreachable) is logged,
-    and the rest of them are not sent: subscribers fill the gap from the database on the next op."""
+async def publish_in_order(key, rows, unpublished):
+    """Publish one document's committed ops in order; on a failure (the channel layer unreachable),
+    logged, the rest are not sent: its newest op is sent again later (collab.republishing), and
+    subscribers fill the gap from the database."""
     try:
         for row, submitter_watching in rows:
             await publish_committed(key, row, submitter_watching)
     except Exception:
         logger.exception(PUBLISH_FAILED, key)
+        unpublished.failed([(key, rows[-1][0])])
+        return
+    unpublished.published(key, rows[-1][0].version)
 
 
-async def publish_together(rows):
-    """All the batch's ops, in order, in one round trip (collab.redis_layer); a failure is logged, and
-    none of them count as published: subscribers fill the gap from the database on the next op."""
+async def publish_together(rows, unpublished):
+    """All the batch's ops, in order, in one round trip (collab.redis_layer). On a failure, logged,
+    none of them count as published: each document's newest op is sent again later."""
     try:
         await publish_ops([(key, row) for key, key_rows in rows.items() for row, watching in key_rows if goes_to_group(key, watching)])
     except Exception:
         logger.exception(PUBLISH_FAILED, list(rows))
+        unpublished.failed([(key, key_rows[-1][0]) for key, key_rows in rows.items()])
         return
     for key, key_rows in rows.items():
+        unpublished.published(key, key_rows[-1][0].version)
         for row, _ in key_rows:
             watcher.note_published(key, row.version)
+
+
+async def publish_again(key_rows):
+    """Send [(document key, row)] again, as settle does: all at once where the layer can."""
+    if hasattr(get_channel_layer(), "group_send_many"):
+        await publish_ops(key_rows)
+    else:
+        for key, row in key_rows:
+            await publish_op(key, row)
 
 
 def publishes_at_once():

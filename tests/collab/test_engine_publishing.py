@@ -219,3 +219,78 @@ async def test_through_a_layer_that_sends_many_at_once_each_batch_is_one_send(ma
     assert sends == [[(group("k0"), "k0", 1)], [(group("k1"), "k1", 1), (group("k1"), "k1", 2), (group("k2"), "k2", 1)]]
     assert (await asyncio.wait_for(op("k3", 9, user), 5)).version == 1  # the third send fails: answered, logged
     assert "could not publish the ops committed to ['k3']" in caplog.text
+
+
+class FailingLayer:
+    """A layer that sends a batch in one call (as collab.redis_layer), failing its first `failures` calls."""
+
+    def __init__(self, failures):
+        self.failures, self.sends = failures, []
+
+    async def group_send_many(self, messages):
+        self.sends.append([(message["key"], message["v"]) for _, message in messages])
+        if len(self.sends) <= self.failures:
+            raise ConnectionError("Redis went away")
+
+
+def through(layer, monkeypatch, retry_seconds):
+    from collab import broadcast, republishing
+
+    monkeypatch.setattr(republishing, "RETRY_SECONDS", retry_seconds)
+    monkeypatch.setattr(engine, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(broadcast, "get_channel_layer", lambda: layer)
+    through_redis(monkeypatch)
+
+
+async def until(check):
+    while not check():
+        await asyncio.sleep(0.01)
+
+
+async def test_an_op_whose_publish_failed_is_sent_again_until_the_layer_takes_it(author, monkeypatch, caplog):
+    """Left alone for several sessions: after a failed publish, people in other processes viewing a
+    document that got no further op stayed where they were."""
+    layer = FailingLayer(failures=2)
+    through(layer, monkeypatch, retry_seconds=0.05)
+    assert (await asyncio.wait_for(op("d", 1, author), 5)).version == 1  # answered whatever the layer did
+    await asyncio.wait_for(until(lambda: len(layer.sends) >= 3), 5)
+    await asyncio.sleep(0.2)
+    assert layer.sends == [[("d", 1)]] * 3  # sent, sent again, taken: then no more
+    assert caplog.text.count("still cannot publish") == 1 and "published again the newest ops of 1 documents" in caplog.text
+
+
+async def test_only_each_documents_newest_unpublished_op_is_sent_again(author, monkeypatch):
+    """Subscribers fill the gap before it from the database: the older ones need not go again."""
+    layer = FailingLayer(failures=2)
+    through(layer, monkeypatch, retry_seconds=0.3)
+    await asyncio.wait_for(op("d", 1, author), 5)
+    await asyncio.wait_for(op("d", 2, author), 5)
+    await asyncio.wait_for(until(lambda: len(layer.sends) >= 3), 5)
+    assert layer.sends == [[("d", 1)], [("d", 2)], [("d", 2)]]
+
+
+async def test_a_newer_op_published_makes_sending_an_older_one_again_needless(author, monkeypatch):
+    layer = FailingLayer(failures=1)
+    through(layer, monkeypatch, retry_seconds=0.3)
+    await asyncio.wait_for(op("d", 1, author), 5)  # its publish fails
+    await asyncio.wait_for(op("d", 2, author), 5)  # published: the subscribers fetch version 1 themselves
+    await asyncio.sleep(0.6)
+    assert layer.sends == [[("d", 1)], [("d", 2)]]
+
+
+async def test_through_a_layer_that_sends_one_at_a_time_a_failed_op_is_sent_again_too(author, monkeypatch):
+    sent = []
+
+    async def publish_op(key, row):
+        sent.append((key, row.version))
+        if len(sent) == 1:
+            raise ConnectionError("the channel layer went away")
+
+    from collab import republishing
+
+    monkeypatch.setattr(republishing, "RETRY_SECONDS", 0.05)
+    monkeypatch.setattr(engine, "publish_op", publish_op)
+    through_redis(monkeypatch)
+    assert (await asyncio.wait_for(op("e", 1, author), 5)).version == 1
+    await asyncio.wait_for(until(lambda: len(sent) >= 2), 5)
+    assert sent == [("e", 1), ("e", 1)]
