@@ -117,7 +117,6 @@ async function main() {
     await Promise.all(acks);
   }));
   const elapsed = (now() - began) / 1000;
-  opsDone();
 
   // Converged: every client of a document holds the same version and text.
   let converged = false;
@@ -130,6 +129,7 @@ async function main() {
     });
     if (!converged) await sleep(50);
   }
+  await opsDone(); // after the last broadcasts reached everyone
   const committed = config.clients * config.ops;
   const broadcastLatencies = receivedAt.filter(([key]) => sentOfVersion.has(key)).map(([key, at]) => at - sentOfVersion.get(key));
   process.stdout.write(JSON.stringify({

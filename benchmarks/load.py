@@ -121,7 +121,8 @@ def committer_figures(before, after):
 
 def measured(name, urls, origin, cookie, label, ops_scale, server_pids, ours=False):
     """run_scenario's figures, with the servers' CPU per committed op (and, for ours, its committer's batches)
-    while the ops were sent: the clients' connecting, creating and subscribing before, and closing after, left out."""
+    from the clients' first op until every client has every op: their connecting, creating and subscribing
+    before, and their closing after, left out."""
     marks = {}
 
     def at_phase(phase):

@@ -64,7 +64,7 @@ async function main() {
     acks.push(now() - sent);
   }
   const seconds = (now() - began) / 1000;
-  opsDone();
+  await opsDone();
   const expected = ops.reduce((text, op) => textUnicode.apply(text, op), start);
   const reader = await connect(config.urls[config.urls.length - 1]);
   const copy = reader.get('documents', id);
