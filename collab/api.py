@@ -19,8 +19,8 @@ from django.db import transaction
 from collab import access, broadcast, engine, ot, reads, store
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError, ErrorCode
-from collab.submit import Submission, SubmitRequest, nul_refused
-from documents.models import Document, Operation
+from collab.submit import Submission, SubmitRequest
+from documents.models import Document, NulCharacterError, Operation
 
 
 class TrustedPolicy:
@@ -159,11 +159,12 @@ def history(document_or_key, start=0, stop=None):
 
 def create_document(key=None, text="", *, user=None, **fields):
     """A new document at version 1, its create logged, with `user` as its creator."""
-    if "\x00" in text:  # refused as a create over the socket is, on every database
-        raise nul_refused()
     if key is not None:
         fields["key"] = key
-    return Document.objects.create(content=text, created_by=user, **fields)
+    try:
+        return Document.objects.create(content=text, created_by=user, **fields)
+    except NulCharacterError as error:  # refused as a create over the socket is
+        raise CollabError(ErrorCode.OT_OP_BADLY_FORMED, str(error)) from None
 
 
 def access_changed(document_or_key):

@@ -31,6 +31,10 @@ class EngineFieldError(ValueError):
     """Code tried to write a column that only committed operations may change."""
 
 
+class NulCharacterError(ValueError):
+    """Text with NUL (U+0000), which PostgreSQL's text columns cannot hold: refused on every database."""
+
+
 class DocumentQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         raise EngineFieldError(
@@ -122,6 +126,7 @@ class Document(models.Model):
         wanted -= {"updated_at"}
         if not wanted:
             return
+        self.refuse_nul(wanted)
         super().save(*args, update_fields=wanted | {"updated_at"}, **kwargs)
         self._remember()
 
@@ -130,6 +135,7 @@ class Document(models.Model):
 
         `src` and `seq` identify the submitting connection when the create came over the wire.
         """
+        self.refuse_nul(("key", "title", "content"))
         self.type, self.version = TEXT_UNICODE, 1
         kwargs.pop("force_insert", None)
         with transaction.atomic(using=router.db_for_write(Document, instance=self)):
@@ -140,6 +146,12 @@ class Document(models.Model):
             )
         self._remember()
         return self
+
+    def refuse_nul(self, names):
+        for name in names:
+            value = getattr(self, name, None)
+            if isinstance(value, str) and "\x00" in value:
+                raise NulCharacterError(f"Document.{name} may not contain NUL (U+0000), which PostgreSQL cannot store")
 
 
 def create_payload(data):

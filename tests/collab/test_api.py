@@ -94,6 +94,8 @@ def test_a_document_created_with_nul_in_its_text_is_refused_as_over_the_socket()
         api.create_document("nul", "a\x00b")
     assert refused.value.code == "ERR_OT_OP_BADLY_FORMED" and "NUL" in str(refused.value)
     assert not Document.objects.filter(key="nul").exists()
+    with pytest.raises(CollabError, match="Document.title may not contain NUL"):
+        api.create_document("nul", "ab", title="a\x00b")
     assert api.create_document("nul", "ab").content == "ab"
 
 

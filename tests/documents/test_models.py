@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from documents.keys import generate_key, is_valid_key
-from documents.models import TEXT_UNICODE, Document, DocumentAccess, Operation, Role
+from documents.models import TEXT_UNICODE, Document, DocumentAccess, NulCharacterError, Operation, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,20 @@ def test_generated_keys_are_short_valid_and_different():
     keys = {generate_key() for _ in range(1000)}
     assert len(keys) == 1000
     assert all(len(key) == 10 and is_valid_key(key) for key in keys)
+
+
+@pytest.mark.parametrize("field", ["key", "title", "content"])
+def test_text_with_nul_is_refused_on_every_database_before_it_reaches_one(field, make_user):
+    """PostgreSQL's text columns cannot hold NUL: there it failed with the database's DataError, SQLite stored it."""
+    fields = {"key": "fine", "title": "fine", "content": "fine", field: "a\x00b"}
+    with pytest.raises(NulCharacterError, match=f"Document.{field} may not contain NUL"):
+        Document.objects.create(**fields)
+    assert not Document.objects.exists() and not Operation.objects.exists()
+
+
+def test_a_title_with_nul_is_refused_when_saved_later(make_document):
+    document = make_document(key="named", title="before")
+    document.title = "after\x00"
+    with pytest.raises(NulCharacterError, match="Document.title"):
+        document.save()
+    assert Document.objects.get(key="named").title == "before"

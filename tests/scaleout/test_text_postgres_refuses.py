@@ -1,5 +1,6 @@
 """On PostgreSQL, text its columns cannot hold (NUL) is refused as a bad op, and the document goes on;
-a document created through collab.api with it is refused with the same code, not the database's error."""
+a document created through collab.api with it is refused with the same code, and one saved through the
+ORM with a clear error, not the database's."""
 
 from tests.support.live import ShareDBClients
 
@@ -27,3 +28,14 @@ def test_a_document_created_through_the_api_with_nul_is_refused_with_the_ops_cod
         "try:\n    api.create_document('nul-api', 'a\\x00b')\nexcept Exception as error:\n"
         "    print('refused:', type(error).__name__, error.code, Document.objects.filter(key='nul-api').exists())\n")
     assert output.splitlines()[-1] == "refused: CollabError ERR_OT_OP_BADLY_FORMED False"
+
+
+def test_a_title_with_nul_saved_through_the_orm_is_refused_before_the_database(servers):
+    [(_, site)] = servers(1)
+    output = site.manage_shell(
+        "from documents.models import Document\n"
+        "document = Document.objects.create(key='nul-title', title='before')\n"
+        "document.title = 'a\\x00b'\n"
+        "try:\n    document.save()\nexcept Exception as error:\n"
+        "    print('refused:', type(error).__name__, Document.objects.get(key='nul-title').title)\n")
+    assert output.splitlines()[-1] == "refused: NulCharacterError before"
