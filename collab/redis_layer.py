@@ -7,6 +7,8 @@ once their ops are published, waited for all of them. group_send_many
 pipelines them: one round trip per shard, in order.
 """
 
+import asyncio
+
 from channels_redis.pubsub import RedisPubSubChannelLayer as StockRedisPubSubChannelLayer
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -17,24 +19,22 @@ class RedisPubSubChannelLayer(StockRedisPubSubChannelLayer):
 
         A connection found broken (Redis restarted since the last send) is replaced and the
         shard's messages are sent once more: some may then arrive twice, which consumers of
-        ops drop by version. A shard that still fails does not hold back the others: their
-        messages are sent, then its error is raised.
+        ops drop by version. The shards are sent to side by side; one that still fails does not
+        hold back the others: their messages are sent, then its error is raised.
         """
         layer = self._get_layer()
         by_shard = {}
         for group, message in messages:
             channel = layer._get_group_channel_name(group)
             by_shard.setdefault(layer._get_shard(channel), []).append((channel, self.serialize(message)))
-        failures = []
-        for shard, published in by_shard.items():
-            try:
-                await publish_to_shard(shard, published)
-            except Exception as error:
-                failures.append(error)
+        # Side by side: a shard that is down costs the batch its own time-out, not the sum of all.
+        outcomes = await asyncio.gather(*(publish_to_shard(shard, published) for shard, published in by_shard.items()),
+                                        return_exceptions=True)
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
         if len(failures) == 1:
             raise failures[0]
         if failures:
-            raise ExceptionGroup("publishing to several Redis shards failed", failures)
+            raise BaseExceptionGroup("publishing to several Redis shards failed", failures)
 
 
 async def publish_to_shard(shard, published):

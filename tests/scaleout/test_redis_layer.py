@@ -108,3 +108,20 @@ async def test_a_redis_shard_that_is_down_does_not_hold_back_the_other_shards_me
         finally:
             await ours.flush()
             await stock.flush()
+
+
+async def test_when_several_redis_shards_are_down_each_ones_error_is_raised():
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from tests.support.services import redis_server
+
+    with contextlib.ExitStack() as redis:
+        hosts = [redis.enter_context(redis_server()), redis.enter_context(redis_server())]
+    ours = RedisPubSubChannelLayer(hosts=hosts)  # both gone
+    try:
+        with pytest.raises(ExceptionGroup) as raised:
+            await ours.group_send_many([(f"doc-{index}", {"type": "op"}) for index in range(12)])
+        assert len(raised.value.exceptions) == 2
+        assert all(isinstance(error, RedisConnectionError) for error in raised.value.exceptions)
+    finally:
+        await ours.flush()
