@@ -61,7 +61,8 @@ def _forget_decided(*, setting, **kwargs):
 
 
 def notify_after_commit(key):
-    transaction.on_commit(lambda: broadcast.from_sync(broadcast.publish_access, key))
+    # robust: a failure to tell the connections (logged) does not undo or hide the committed change.
+    transaction.on_commit(lambda: broadcast.from_sync(broadcast.publish_access, key), robust=True)
 
 
 def bump(document_id):

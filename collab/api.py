@@ -61,7 +61,8 @@ def _commit(submission):
         outcome = request.run()
     if outcome.committed is not None:
         row = outcome.committed
-        transaction.on_commit(lambda: broadcast.from_sync(engine.publish_committed, submission.key, row))
+        # robust: whatever becomes of publishing it, the caller is told the op committed.
+        transaction.on_commit(lambda: broadcast.from_sync(engine.publish_from_python, submission.key, row), robust=True)
     return outcome
 
 

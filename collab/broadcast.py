@@ -37,6 +37,11 @@ def serving_on(loop):
     _server_loop = loop
 
 
+def serving_loop():
+    """The event loop the consumers run on, in the server process; None elsewhere."""
+    return _server_loop
+
+
 def op_event(key, row):
     """A committed op as its group receives it: encoded once, with the masked src others see.
 

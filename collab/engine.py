@@ -15,7 +15,7 @@ from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
 
 from collab import metrics
-from collab.broadcast import publish_op, publish_op_now, publish_ops
+from collab.broadcast import publish_op, publish_op_now, publish_ops, serving_loop
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError
 from collab.republishing import Unpublished
@@ -49,13 +49,15 @@ class GroupCommitter:
         self.lines = {}  # event loop -> its CommitLine
 
     async def submit(self, request):
-        loop = asyncio.get_running_loop()
+        return await self.line(asyncio.get_running_loop()).submit(request)
+
+    def line(self, loop):
         line = self.lines.get(loop)
         if line is None:
             for closed in [other for other in list(self.lines) if other.is_closed()]:  # list(): other loops' threads add too
                 self.lines.pop(closed, None)
             line = self.lines[loop] = CommitLine(loop, self.executor)
-        return await line.submit(request)
+        return line
 
 
 class CommitLine:
@@ -252,6 +254,19 @@ def publish_now_in_order(key, rows):
             watcher.note_published(key, row.version)
     except Exception:
         logger.exception(PUBLISH_FAILED, key)
+
+
+async def publish_from_python(key, row):
+    """Publish an op that Python code committed (collab.api), once its transaction has. A failure is
+    logged, not raised (the op is committed); in the server process the op is sent again as the
+    committer's are, elsewhere (a command, a worker) editors get it with the document's next op."""
+    try:
+        await publish_committed(key, row)
+    except Exception:
+        logger.exception(PUBLISH_FAILED, key)
+        loop = asyncio.get_running_loop()
+        if loop is serving_loop():  # another loop (async_to_sync's in a command) ends with the call
+            committer.line(loop).unpublished.failed([(key, row)])
 
 
 async def publish_committed(key, row, submitter_watching=False):

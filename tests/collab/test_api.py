@@ -1,5 +1,6 @@
 """collab.api, the door for Python code: edits, reads, history, and what open editors see."""
 
+import asyncio
 import threading
 from datetime import timedelta
 
@@ -218,3 +219,49 @@ async def test_commits_made_elsewhere_are_noticed_and_published(connect, doc):
 
     await sync_to_async(in_a_thread)(commit_elsewhere)
     assert (await reader.receive(timeout=2))["op"] == ["elsewhere "]
+
+
+class LayerDown:
+    async def group_send(self, group, message):
+        raise ConnectionError("Redis went away")
+
+
+def test_a_change_committed_while_the_channel_layer_is_down_returns_instead_of_raising(doc, make_user, monkeypatch, caplog):
+    """The publish after the commit raised out of api.submit (and out of a save that changed rights):
+    the caller was told its committed change failed, and an API op has no (src, seq) by which a second
+    try would be recognised."""
+    from collab import broadcast, engine
+
+    monkeypatch.setattr(broadcast, "get_channel_layer", LayerDown)
+    monkeypatch.setattr(broadcast, "_server_loop", None)  # as in a management command or a worker
+    monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: False))  # Redis: always published
+    assert api.submit(doc, ["x"]) == 1
+    DocumentAccess.objects.create(document=doc, user=make_user(), role=Role.VIEWER)  # tells the connections to re-check
+    doc.refresh_from_db()
+    assert (doc.content, doc.version, doc.access.count()) == ("xhello world", 2, 1)
+    assert caplog.text.count("Redis went away") >= 2  # logged, both
+
+
+async def test_in_the_server_process_an_edit_whose_publish_failed_is_sent_again(doc, monkeypatch):
+    """Before, the failure was lost in the server's event loop, unlogged, and the op was never sent."""
+    from collab import broadcast, engine, republishing
+
+    sent = []
+
+    class LayerBackAtOnce:
+        async def group_send(self, group, message):
+            sent.append((message["key"], message["v"]))
+            if len(sent) == 1:
+                raise ConnectionError("Redis went away")
+
+    monkeypatch.setattr(broadcast, "get_channel_layer", LayerBackAtOnce)
+    monkeypatch.setattr(engine, "get_channel_layer", LayerBackAtOnce)
+    monkeypatch.setattr(republishing, "RETRY_SECONDS", 0.05)
+    monkeypatch.setattr(engine.watcher, "process_local", staticmethod(lambda: False))
+    broadcast.serving_on(asyncio.get_running_loop())  # as the server's consumers do
+    assert await sync_to_async(api.submit)(doc, ["x"]) == 1  # a view's thread
+    for _ in range(200):
+        if len(sent) >= 2:
+            break
+        await asyncio.sleep(0.01)
+    assert sent == [("d", 1), ("d", 1)]
