@@ -161,8 +161,10 @@ class DocumentHandlers:
         key, version = event["key"], event["v"]
         if key not in self.subscribed or version < self.next_version.get(key, 0):
             return
-        if not self.rights_of(key).exists:
-            # Subscribed while it did not exist: whether this reader may see it is decided now.
+        known, revision = self.rights_of(key), event.get("revision")
+        if not known.exists or (revision is not None and known.revision is not None and revision > known.revision):
+            # Subscribed while it did not exist, or the op was committed under rights changed since these
+            # were read (the message saying so may have been lost: Redis down): decided again now.
             await self.refresh_rights(key)
         if not self.may_read(key) or version < self.next_version.get(key, 0):
             return

@@ -61,6 +61,9 @@ class OpRow(NamedTuple):
     src: str
     seq: int | None
     author_id: int | None = None
+    # The document's access revision it was committed under, on an op just committed here (None when
+    # read back from the log): a connection that read its rights at an older one reads them again.
+    revision: int | None = None
 
 
 class LogOutOfStep(CollabError):

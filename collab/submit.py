@@ -58,8 +58,8 @@ def missing(key):
     return CollabError(ErrorCode.DOC_DOES_NOT_EXIST, f"document {key!r} does not exist")
 
 
-def row_of(version, kind, op, submission):
-    return OpRow(version, kind, op, submission.src, submission.seq, submission.author_id)
+def row_of(version, kind, op, submission, document):
+    return OpRow(version, kind, op, submission.src, submission.seq, submission.author_id, document.access_revision)
 
 
 class SubmitRequest:
@@ -180,7 +180,7 @@ class SubmitRequest:
         head = document.version
         if not store.commit(document, Operation.Kind.EDIT, op, submission.src, submission.seq, self.author(), content, document.type):
             return None
-        return Outcome(version=head, missed=rows, committed=row_of(head, Operation.Kind.EDIT, op, submission))
+        return Outcome(version=head, missed=rows, committed=row_of(head, Operation.Kind.EDIT, op, submission, document))
 
     def check_size(self, content):
         if not document_fits(content, self.max_document_bytes):
@@ -198,7 +198,7 @@ class SubmitRequest:
         head = document.version
         if not store.commit(document, Operation.Kind.DELETE, None, submission.src, submission.seq, self.author(), "", ""):
             return None
-        return Outcome(version=head, missed=rows, committed=row_of(head, Operation.Kind.DELETE, None, submission))
+        return Outcome(version=head, missed=rows, committed=row_of(head, Operation.Kind.DELETE, None, submission, document))
 
     def create(self, document):
         submission = self.submission
@@ -227,14 +227,14 @@ class SubmitRequest:
             created = store.create(submission.key, data, submission.src, submission.seq, self.author())
             if created is None:
                 return None
-            return Outcome(version=0, committed=row_of(0, Operation.Kind.CREATE, create_payload(data), submission))
+            return Outcome(version=0, committed=row_of(0, Operation.Kind.CREATE, create_payload(data), submission, created))
         if not self.policy.can_manage(submission.user, document):
             raise rejected("only an owner may create this document again")
         head = document.version
         create_op = create_payload(data)
         if not store.commit(document, Operation.Kind.CREATE, create_op, submission.src, submission.seq, self.author(), data, ot.URI):
             return None
-        return Outcome(version=head, committed=row_of(head, Operation.Kind.CREATE, create_op, submission))
+        return Outcome(version=head, committed=row_of(head, Operation.Kind.CREATE, create_op, submission, document))
 
     def author(self):
         user = self.submission.user

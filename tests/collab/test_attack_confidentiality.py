@@ -155,3 +155,24 @@ async def test_a_role_removed_by_another_process_takes_effect_within_a_second(co
     thread.start()
     thread.join()
     assert (await viewer.receive(timeout=1.5))["error"]["code"] == "ERR_SNAPSHOT_READS_REJECTED"
+
+
+async def test_a_reader_whose_removal_was_never_announced_gets_no_op_committed_after_it(connect, cast, monkeypatch):
+    """The message telling connections to re-read their rights can be lost (Redis down when the role was
+    removed): the reader kept the rights it had read, and got every op after Redis was back. An op
+    carries the access revision it was committed under; an older one read here is read again."""
+    from collab import broadcast
+
+    owner = await owner_subscribed(connect, cast)
+    viewer = await connect(cast["viewer"])
+    await viewer.request({"a": "s", "c": "documents", "d": "secret"})
+
+    async def lost(key, revision=None):
+        pass
+
+    monkeypatch.setattr(broadcast, "publish_access", lost)
+    await sync_to_async(DocumentAccess.objects.filter(user=cast["viewer"]).delete)()
+    assert await viewer.nothing_more()  # nobody told it
+    await owner.request(op(owner, "secret", 1, 2, op=["new "]))
+    assert (await viewer.receive())["error"]["code"] == "ERR_SNAPSHOT_READS_REJECTED"
+    assert await viewer.nothing_more()  # and not the op
