@@ -3,7 +3,7 @@ server cannot be reached."""
 
 from playwright.sync_api import expect
 
-from tests.browser.pages import user_name, wait_for_text
+from tests.browser.pages import user_name, wait_for, wait_for_text
 
 
 def boxes(page):
@@ -42,7 +42,13 @@ def test_a_name_tag_fades_so_it_does_not_keep_hiding_the_line_above(site, two_pe
     wait_for_text(bob_page, "one\ntwo\nthree")
     tag = bob_page.locator(".remote-caret-name", has_text=user_name(alice_page))
     expect(tag).to_be_visible()
-    measured = boxes(bob_page)
+
+    def on_the_third_line():  # Alice's caret comes after her text, as presence: on a busy machine, later
+        measured = boxes(bob_page)
+        return measured if measured["caret"]["y"] >= measured["scroller"]["y"] + 2 * measured["caret"]["height"] else None
+
+    wait_for(bob_page, on_the_third_line, "Alice's caret on the third line")
+    measured = on_the_third_line()
     assert measured["tag"]["y"] + measured["tag"]["height"] <= measured["caret"]["y"] + 1, measured  # above the caret's line
     expect(tag).to_be_hidden(timeout=10_000)  # a few seconds after Alice stopped
     bob_page.locator(".remote-caret").hover()
