@@ -26,6 +26,7 @@ class Rights:
     edit: bool = False
     exists: bool = False  # False: no such document, so nothing to deliver yet
     revision: int | None = None  # the document's access_revision they were read at
+    document_id: int | None = None  # the row they were read on: a key deleted and created again is another
 
 
 NOTHING = Rights()
@@ -47,7 +48,8 @@ def rights_of(user, document, policy):
     rights = _decided.get(key)
     if rights is None:
         view = policy.can_view(user, document)
-        rights = Rights(view=view, edit=view and policy.can_edit(user, document), exists=True, revision=document.access_revision)
+        rights = Rights(view=view, edit=view and policy.can_edit(user, document), exists=True, revision=document.access_revision,
+                        document_id=document.pk)
         if len(_decided) >= MAX_DECIDED:
             _decided.clear()
         _decided[key] = rights

@@ -45,12 +45,12 @@ def serving_loop():
 def op_event(key, row):
     """A committed op as its group receives it: encoded once, with the masked src others see.
 
-    `src` (the real one) lets the submitting connection recognise its own op; `revision` (the
-    document's access revision it was committed under, when known) tells a connection whose
-    rights are older to read them again before passing it on.
+    `src` (the real one) lets the submitting connection recognise its own op; `access` (the
+    document's id and access revision it was committed under, when known) tells a connection whose
+    rights were read on another row of the key, or at an older revision, to read them again first.
     """
     text = encode(op_message(collab_settings()["COLLECTION"], key, row, connection_ids.mask(row.src)))
-    return Event(type="collab.op", key=key, v=row.version, src=row.src, text=text, revision=row.revision)
+    return Event(type="collab.op", key=key, v=row.version, src=row.src, text=text, access=row.access)
 
 
 async def publish_op(key, row):

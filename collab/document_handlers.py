@@ -161,10 +161,10 @@ class DocumentHandlers:
         key, version = event["key"], event["v"]
         if key not in self.subscribed or version < self.next_version.get(key, 0):
             return
-        known, revision = self.rights_of(key), event.get("revision")
-        if not known.exists or (revision is not None and known.revision is not None and revision > known.revision):
-            # Subscribed while it did not exist, or the op was committed under rights changed since these
-            # were read (the message saying so may have been lost: Redis down): decided again now.
+        known, access = self.rights_of(key), event.get("access")
+        if not known.exists or (access is not None and (access[0] != known.document_id or access[1] > known.revision)):
+            # Subscribed while it did not exist, or the op was committed on another row of the key or under
+            # rights changed since these were read (the message saying so may have been lost: Redis down).
             await self.refresh_rights(key)
         if not self.may_read(key) or version < self.next_version.get(key, 0):
             return

@@ -61,9 +61,10 @@ class OpRow(NamedTuple):
     src: str
     seq: int | None
     author_id: int | None = None
-    # The document's access revision it was committed under, on an op just committed here (None when
-    # read back from the log): a connection that read its rights at an older one reads them again.
-    revision: int | None = None
+    # (document id, access revision) it was committed under, on an op just committed here (None when
+    # read back from the log): a connection that read its rights on another row of the key, or at an
+    # older revision, reads them again.
+    access: tuple | None = None
 
 
 class LogOutOfStep(CollabError):

@@ -59,7 +59,7 @@ def missing(key):
 
 
 def row_of(version, kind, op, submission, document):
-    return OpRow(version, kind, op, submission.src, submission.seq, submission.author_id, document.access_revision)
+    return OpRow(version, kind, op, submission.src, submission.seq, submission.author_id, (document.pk, document.access_revision))
 
 
 class SubmitRequest:

@@ -176,3 +176,24 @@ async def test_a_reader_whose_removal_was_never_announced_gets_no_op_committed_a
     await owner.request(op(owner, "secret", 1, 2, op=["new "]))
     assert (await viewer.receive())["error"]["code"] == "ERR_SNAPSHOT_READS_REJECTED"
     assert await viewer.nothing_more()  # and not the op
+
+
+async def test_a_key_deleted_unannounced_and_created_again_by_a_stranger_shows_the_old_reader_nothing(connect, cast, monkeypatch):
+    """Found in review: a new row under the key starts its access revision again from 0, below the one
+    the old reader had read, so an op of the stranger's private document passed for one it may see."""
+    from collab import broadcast
+
+    viewer = await connect(cast["viewer"])
+    await viewer.request({"a": "s", "c": "documents", "d": "secret"})
+
+    async def lost(key, revision=None):
+        pass
+
+    monkeypatch.setattr(broadcast, "publish_access", lost)
+    await sync_to_async(Document.objects.filter(key="secret").delete)()
+    stranger = await connect(cast["stranger"])
+    await create(stranger, "secret", "mine")
+    for version in range(1, 6):  # past the version the viewer expects next
+        await stranger.request(op(stranger, "secret", version, version + 1, op=[f"s{version} "]))
+    assert (await viewer.receive())["error"]["code"] == "ERR_SNAPSHOT_READS_REJECTED"
+    assert await viewer.nothing_more()
