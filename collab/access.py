@@ -9,6 +9,7 @@ bypass model signals (QuerySet.update, raw SQL, a custom policy's own
 data) call collab.api.access_changed().
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.core.signals import setting_changed
@@ -18,6 +19,8 @@ from django.dispatch import receiver
 
 from collab import broadcast
 from documents.models import Document
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,15 @@ def _forget_decided(*, setting, **kwargs):
 
 
 def notify_after_commit(key):
-    # robust: a failure to tell the connections (logged) does not undo or hide the committed change.
-    transaction.on_commit(lambda: broadcast.from_sync(broadcast.publish_access, key), robust=True)
+    # robust: a failure to tell the connections does not undo or hide the committed change.
+    transaction.on_commit(lambda: broadcast.from_sync(tell_connections, key), robust=True)
+
+
+async def tell_connections(key):
+    try:
+        await broadcast.publish_access(key)
+    except Exception:  # the ops committed from now on carry the new revision: connections re-read then
+        logger.exception("collab: could not tell the connections with %r open that its rights may have changed", key)
 
 
 def bump(document_id):

@@ -212,7 +212,7 @@ async def publish_in_order(key, rows, unpublished):
         logger.exception(PUBLISH_FAILED, key)
         unpublished.failed([(key, rows[-1][0])])
         return
-    unpublished.published(key, rows[-1][0].version)
+    unpublished.published(key, rows[-1][0])
 
 
 async def publish_together(rows, unpublished):
@@ -225,7 +225,7 @@ async def publish_together(rows, unpublished):
         unpublished.failed([(key, key_rows[-1][0]) for key, key_rows in rows.items()])
         return
     for key, key_rows in rows.items():
-        unpublished.published(key, key_rows[-1][0].version)
+        unpublished.published(key, key_rows[-1][0])
         for row, _ in key_rows:
             watcher.note_published(key, row.version)
 

@@ -31,10 +31,13 @@ class RedisPubSubChannelLayer(StockRedisPubSubChannelLayer):
         outcomes = await asyncio.gather(*(publish_to_shard(shard, published) for shard, published in by_shard.items()),
                                         return_exceptions=True)
         failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for failure in failures:
+            if isinstance(failure, asyncio.CancelledError):  # shutting down: not a failure to report
+                raise failure
         if len(failures) == 1:
             raise failures[0]
         if failures:
-            raise BaseExceptionGroup("publishing to several Redis shards failed", failures)
+            raise BaseExceptionGroup("publishing to several Redis shards failed", failures)  # an ExceptionGroup if all are Exceptions
 
 
 async def publish_to_shard(shard, published):

@@ -54,6 +54,7 @@ class Document(models.Model):
     """
 
     ENGINE_FIELDS = frozenset({"content", "version", "type", "access_revision"})
+    TEXT_FIELDS = frozenset({"key", "title", "content"})  # where NUL is refused (PostgreSQL cannot store it)
 
     key = models.CharField(
         _("key"), max_length=MAX_KEY_LENGTH, unique=True, default=generate_key, validators=[validate_key],
@@ -126,7 +127,7 @@ class Document(models.Model):
         wanted -= {"updated_at"}
         if not wanted:
             return
-        self.refuse_nul(wanted)
+        self.refuse_nul(self.TEXT_FIELDS & wanted)
         super().save(*args, update_fields=wanted | {"updated_at"}, **kwargs)
         self._remember()
 
@@ -135,7 +136,7 @@ class Document(models.Model):
 
         `src` and `seq` identify the submitting connection when the create came over the wire.
         """
-        self.refuse_nul(("key", "title", "content"))
+        self.refuse_nul(self.TEXT_FIELDS)
         self.type, self.version = TEXT_UNICODE, 1
         kwargs.pop("force_insert", None)
         with transaction.atomic(using=router.db_for_write(Document, instance=self)):
@@ -148,7 +149,7 @@ class Document(models.Model):
         return self
 
     def refuse_nul(self, names):
-        for name in names:
+        for name in sorted(names):
             value = getattr(self, name, None)
             if isinstance(value, str) and "\x00" in value:
                 raise NulCharacterError(f"Document.{name} may not contain NUL (U+0000), which PostgreSQL cannot store")
