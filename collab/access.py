@@ -9,6 +9,7 @@ bypass model signals (QuerySet.update, raw SQL, a custom policy's own
 data) call collab.api.access_changed().
 """
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -73,8 +74,13 @@ def notify_after_commit(key):
 async def tell_connections(key):
     try:
         await broadcast.publish_access(key)
-    except Exception:  # the ops committed from now on carry the new revision: connections re-read then
+    except Exception:
         logger.exception("collab: could not tell the connections with %r open that its rights may have changed", key)
+        loop = asyncio.get_running_loop()
+        if loop is broadcast.serving_loop():  # told again as failed ops are sent again (collab.republishing)
+            from collab.engine import committer  # the engine's submit path reads rights from here
+
+            committer.line(loop).unpublished.rights_failed(key)
 
 
 def bump(document_id):

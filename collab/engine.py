@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
 
-from collab import metrics
+from collab import broadcast, metrics
 from collab.broadcast import publish_op, publish_op_now, publish_ops, serving_loop
 from collab.conf import collab_settings, permission_policy
 from collab.errors import CollabError
@@ -80,7 +80,7 @@ class CommitLine:
         self.waiting_since = None  # when the first of them came
         self.committing = False
         self.settling = None  # the task publishing earlier batches, while one is at work
-        self.unpublished = Unpublished(publish_again)  # what a failed publish left for later
+        self.unpublished = Unpublished(publish_again, tell_again)  # what a failed publish left for later
 
     async def submit(self, request):
         future = self.loop.create_future()
@@ -228,6 +228,10 @@ async def publish_together(rows, unpublished):
         unpublished.published(key, key_rows[-1][0])
         for row, _ in key_rows:
             watcher.note_published(key, row.version)
+
+
+async def tell_again(key):
+    await broadcast.publish_access(key)
 
 
 async def publish_again(key_rows):

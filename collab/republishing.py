@@ -1,4 +1,5 @@
-"""Committed ops whose publishing failed (the channel layer unreachable), sent again until others got them.
+"""Committed ops and changes of rights whose publishing failed (the channel layer unreachable), sent again
+until others got them.
 
 A subscriber that receives an op newer than the one it expects fills the
 gap from the database and drops what it already has, so only each
@@ -9,7 +10,9 @@ another process's subscription comes back on its own schedule
 SENDS_ONCE_BACK times once the layer takes it; an op of the document
 published meanwhile takes its place. Without it, people in other
 processes viewing a document that got no further op stayed where they
-were. (Through the in-memory layer the watcher does this, from the database.)
+were. A change of rights whose message failed is told again the same way:
+ops carry their access revision, but presence does not. (Through the
+in-memory layer the watcher does both, from the database.)
 """
 
 import asyncio
@@ -21,9 +24,11 @@ SENDS_ONCE_BACK = 5
 
 
 class Unpublished:
-    def __init__(self, publish):
+    def __init__(self, publish, tell):
         self.publish = publish  # a coroutine function sending [(document key, row)]
+        self.tell = tell  # a coroutine function telling a document's connections its rights may have changed
         self.newest = {}  # document key -> [its newest row committed here, sends left once the layer takes them]
+        self.untold = {}  # document key -> sends left of the message that its rights changed
         self.task = None
 
     def failed(self, key_rows):
@@ -33,7 +38,15 @@ class Unpublished:
                 self.newest[key] = [row, SENDS_ONCE_BACK]
             else:
                 known[1] = SENDS_ONCE_BACK
-        if self.newest and (self.task is None or self.task.done()):
+        self.start()
+
+    def rights_failed(self, key):
+        """The message that the document's rights changed did not reach the layer."""
+        self.untold[key] = SENDS_ONCE_BACK
+        self.start()
+
+    def start(self):
+        if (self.newest or self.untold) and (self.task is None or self.task.done()):
             self.task = asyncio.get_running_loop().create_task(self.retry())
 
     def published(self, key, row):
@@ -46,23 +59,31 @@ class Unpublished:
         retries = 0
         while True:
             await asyncio.sleep(RETRY_SECONDS)
-            pending = [(key, entry[0]) for key, entry in self.newest.items()]
-            if not pending:
+            pending, untold = [(key, entry[0]) for key, entry in self.newest.items()], list(self.untold)
+            if not pending and not untold:
                 return
             try:
-                await self.publish(pending)
+                if pending:
+                    await self.publish(pending)
+                for key in untold:
+                    await self.tell(key)
             except Exception as error:
                 retries += 1
                 for entry in self.newest.values():
                     entry[1] = SENDS_ONCE_BACK
+                self.untold = dict.fromkeys(self.untold, SENDS_ONCE_BACK)
                 # One warning for an outage, not one a second.
                 (logger.warning if retries == 1 else logger.debug)(
-                    "collab: still cannot publish the newest ops of %d documents (%s): retrying every %s s",
-                    len(pending), error, RETRY_SECONDS)
+                    "collab: still cannot publish the newest ops of %d documents and %d changes of rights (%s): retrying every %s s",
+                    len(pending), len(untold), error, RETRY_SECONDS)
                 continue
             if retries:
-                logger.warning("collab: published again the newest ops of %d documents", len(pending))
+                logger.warning("collab: published again the newest ops of %d documents and %d changes of rights", len(pending), len(untold))
                 retries = 0
+            for key in untold:
+                self.untold[key] -= 1
+                if self.untold[key] <= 0:
+                    del self.untold[key]
             for key, row in pending:
                 entry = self.newest.get(key)
                 if entry is not None and entry[0] is row:

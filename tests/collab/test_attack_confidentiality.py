@@ -197,3 +197,30 @@ async def test_a_key_deleted_unannounced_and_created_again_by_a_stranger_shows_t
         await stranger.request(op(stranger, "secret", version, version + 1, op=[f"s{version} "]))
     assert (await viewer.receive())["error"]["code"] == "ERR_SNAPSHOT_READS_REJECTED"
     assert await viewer.nothing_more()
+
+
+async def test_a_removal_whose_message_failed_reaches_the_reader_without_any_op(connect, cast, monkeypatch, settings):
+    """Ops carry their access revision, presence does not: with nobody typing, the reader kept seeing
+    the others' carets. The message is sent again, as a failed op is."""
+    from collab import broadcast, republishing
+
+    settings.COLLAB = {"WATCH_INTERVAL": None}  # as with Redis: no watcher to notice it
+
+    owner = await owner_subscribed(connect, cast)
+    viewer = await connect(cast["viewer"])
+    await viewer.request({"a": "s", "c": "documents", "d": "secret"})
+    await viewer.request({"a": "ps", "ch": "documents.secret", "seq": 1})
+    real, calls = broadcast.publish_access, []
+
+    async def down_once(key, revision=None):
+        calls.append(key)
+        if len(calls) == 1:
+            raise ConnectionError("Redis went away")
+        await real(key, revision)
+
+    monkeypatch.setattr(broadcast, "publish_access", down_once)
+    monkeypatch.setattr(republishing, "RETRY_SECONDS", 0.05)
+    await sync_to_async(DocumentAccess.objects.filter(user=cast["viewer"]).delete)()
+    assert (await viewer.receive(timeout=3))["error"]["code"] == "ERR_SNAPSHOT_READS_REJECTED"
+    await owner.request({"a": "p", "ch": "documents.secret", "id": "c", "pv": 0, "p": {"start": 0, "end": 0}, "v": 1})
+    assert await viewer.nothing_more()
