@@ -22,13 +22,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 _keys = itertools.count()
 
 texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=5)  # NUL is refused (test_submit)
+titles = st.text(st.characters(exclude_characters="\x00"), max_size=10)  # NUL is refused (test_models)
 steps = st.one_of(
     st.tuples(st.just("socket"), st.integers(0, 3), st.floats(0, 1), texts),  # made some versions ago
     st.tuples(st.just("api"), st.integers(0, 3), st.floats(0, 1), texts),
     st.tuples(st.just("replace"), texts),
-    st.tuples(st.just("rename"), st.text(max_size=10)),
+    st.tuples(st.just("rename"), titles),
     st.tuples(st.just("visibility"), st.sampled_from(list(Visibility))),
-    st.tuples(st.just("stale save"), st.text(max_size=10)),
+    st.tuples(st.just("stale save"), titles),
 )
 
 
