@@ -9,7 +9,6 @@ bypass model signals (QuerySet.update, raw SQL, a custom policy's own
 data) call collab.api.access_changed().
 """
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -67,20 +66,19 @@ def _forget_decided(*, setting, **kwargs):
 
 
 def notify_after_commit(key):
-    # robust: a failure to tell the connections does not undo or hide the committed change.
-    transaction.on_commit(lambda: broadcast.from_sync(tell_connections, key), robust=True)
+    transaction.on_commit(lambda: broadcast.from_sync(tell_connections, key))
 
 
 async def tell_connections(key):
     try:
         await broadcast.publish_access(key)
-    except Exception:
+    except Exception:  # not raised: the change is committed (and the caller is not an async one)
         logger.exception("collab: could not tell the connections with %r open that its rights may have changed", key)
-        loop = asyncio.get_running_loop()
-        if loop is broadcast.serving_loop():  # told again as failed ops are sent again (collab.republishing)
-            from collab.engine import committer  # the engine's submit path reads rights from here
+        from collab.engine import unpublished_here  # the engine's submit path reads rights from here
 
-            committer.line(loop).unpublished.rights_failed(key)
+        unpublished = unpublished_here()
+        if unpublished is not None:  # told again as failed ops are sent again (collab.republishing)
+            unpublished.rights_failed(key)
 
 
 def bump(document_id):

@@ -61,8 +61,8 @@ def _commit(submission):
         outcome = request.run()
     if outcome.committed is not None:
         row = outcome.committed
-        # robust: whatever becomes of publishing it, the caller is told the op committed.
-        transaction.on_commit(lambda: broadcast.from_sync(engine.publish_from_python, submission.key, row), robust=True)
+        # publish_from_python logs a failure: the caller is told the op committed, whatever became of publishing it.
+        transaction.on_commit(lambda: broadcast.from_sync(engine.publish_from_python, submission.key, row))
     return outcome
 
 

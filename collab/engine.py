@@ -132,7 +132,7 @@ class CommitLine:
         try:
             if before is not None:
                 await asyncio.wait([before])  # its outcome, whatever it was, is its own submitters'
-            if hasattr(get_channel_layer(), "group_send_many"):
+            if sends_many():
                 await publish_together(rows, self.unpublished)
             else:  # documents side by side, each in order
                 await asyncio.gather(*(publish_in_order(key, key_rows, self.unpublished) for key, key_rows in rows.items()))
@@ -236,11 +236,16 @@ async def tell_again(key):
 
 async def publish_again(key_rows):
     """Send [(document key, row)] again, as settle does: all at once where the layer can."""
-    if hasattr(get_channel_layer(), "group_send_many"):
+    if sends_many():
         await publish_ops(key_rows)
     else:
         for key, row in key_rows:
             await publish_op(key, row)
+
+
+def sends_many():
+    """Whether the channel layer sends a batch of messages in one round trip (collab.redis_layer)."""
+    return hasattr(get_channel_layer(), "group_send_many")
 
 
 def publishes_at_once():
@@ -268,9 +273,16 @@ async def publish_from_python(key, row):
         await publish_committed(key, row)
     except Exception:
         logger.exception(PUBLISH_FAILED, key)
-        loop = asyncio.get_running_loop()
-        if loop is serving_loop():  # another loop (async_to_sync's in a command) ends with the call
-            committer.line(loop).unpublished.failed([(key, row)])
+        unpublished = unpublished_here()
+        if unpublished is not None:
+            unpublished.failed([(key, row)])
+
+
+def unpublished_here():
+    """What the server's event loop sends again, when running on it; None on another loop
+    (async_to_sync's in a command or a worker), which ends with its call."""
+    loop = asyncio.get_running_loop()
+    return committer.line(loop).unpublished if loop is serving_loop() else None
 
 
 async def publish_committed(key, row, submitter_watching=False):
