@@ -48,8 +48,10 @@ system-packages:
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	test -z "$$missing" || scripts/apt-install $$missing
 
+# The tests of the database code run twice: on SQLite (the default), then on PostgreSQL.
 test: install-test node-modules system-packages
 	$(BIN)/python -m pytest
+	$(BIN)/python -m tests.support.pytest_on_postgres -q tests/collab tests/documents
 
 clean:
 	rm -rf $(VENV) frontend/node_modules build *.egg-info

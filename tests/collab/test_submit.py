@@ -116,8 +116,22 @@ def test_a_batch_commits_around_a_refusal_and_around_a_damaged_document(make_use
     assert all(logged[row.version] == row.op for row in heads.recent["a"]) and heads.get("a").version == 3
 
 
+def writes_sent(queries):
+    """[(statement, rows)] of the UPDATEs and INSERTs among Django's captured queries."""
+    sent = []
+    for query in queries.captured_queries:
+        times, _, sql = query["sql"].partition(" times: ")  # how Django logs an executemany
+        if not sql:
+            times, sql = None, query["sql"]
+        if sql.startswith(("UPDATE", "INSERT")):
+            sent.append((sql.split()[0], int(times) if times else sql.count("), (") + 1))
+    return sent
+
+
 @in_real_transactions
-def test_a_batch_sends_its_writes_together_whatever_its_size(make_user, make_document):
+def test_a_batch_sends_its_writes_together_whatever_its_size(make_user, make_document, monkeypatch):
+    """One UPDATE and one INSERT for the batch (a document's several ops make one move): on
+    PostgreSQL one statement of at most ROWS_PER_STATEMENT rows, on SQLite one executemany."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -128,21 +142,27 @@ def test_a_batch_sends_its_writes_together_whatever_its_size(make_user, make_doc
     for index in range(30):
         make_document(key=f"d{index}", content="", created_by=user)
 
-    def batch(count, seq):
-        return [SubmitRequest(Submission(key=f"d{index}", version=None, src="s", seq=seq, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
-                for index in range(count)]
+    def batch(keys, seq):
+        return [SubmitRequest(Submission(key=key, version=None, src="s", seq=seq + offset, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
+                for offset, key in enumerate(keys)]
 
-    commit_batch(batch(30, 1))  # the heads are read once, then remembered
-    writes = []
-    for count, seq in ((3, 2), (30, 3)):
+    def sent(keys, seq):
         with CaptureQueriesContext(connection) as queries:
-            assert not [result for result in commit_batch(batch(count, seq)) if isinstance(result, Exception)]
-        # Django logs an executemany as "N times: SQL".
-        writes.append([query["sql"].split(": ", 1) for query in queries.captured_queries if " times: " in query["sql"]])
-    assert [[(times, sql.split()[0]) for times, sql in batch] for batch in writes] == [
-        [("3 times", "UPDATE"), ("3 times", "INSERT")], [("30 times", "UPDATE"), ("30 times", "INSERT")]]
-    assert all(not query["sql"].startswith(("UPDATE", "INSERT")) for query in queries.captured_queries)
-    assert [Document.objects.get(key=f"d{index}").content for index in (0, 2, 29)] == ["xxx", "xxx", "xx"]
+            assert not [result for result in commit_batch(batch(keys, seq)) if isinstance(result, Exception)]
+        return writes_sent(queries)
+
+    sent([f"d{index}" for index in range(30)], 100)  # the heads are read once, then remembered
+    assert sent(["d0", "d1", "d2"], 200) == [("UPDATE", 3), ("INSERT", 3)]
+    assert sent([f"d{index}" for index in range(30)], 300) == [("UPDATE", 30), ("INSERT", 30)]
+    assert sent(["d5"] * 4 + ["d6"], 400) == [("UPDATE", 2), ("INSERT", 5)]
+    assert [Document.objects.get(key=f"d{index}").content for index in (0, 2, 29, 5, 6)] == ["xxx", "xxx", "xx", "xxxxxx", "xxx"]
+    assert [Document.objects.get(key=key).version for key in ("d5", "d6")] == [7, 4]
+    assert [row.op for row in store.ops_between(Document.objects.get(key="d5").pk, 3)] == [["x"]] * 4
+
+    monkeypatch.setattr(store, "ROWS_PER_STATEMENT", 4)
+    chunked = [("UPDATE", 4), ("UPDATE", 4), ("UPDATE", 2), ("INSERT", 4), ("INSERT", 4), ("INSERT", 2)]
+    assert sent([f"d{index}" for index in range(10)], 500) == (chunked if connection.vendor == "postgresql" else [("UPDATE", 10), ("INSERT", 10)])
+    assert [len(Document.objects.get(key=f"d{index}").content) for index in range(10)] == [4, 4, 4, 3, 3, 7, 4, 3, 3, 3]
 
 
 @in_real_transactions
@@ -179,6 +199,20 @@ def test_reads_within_a_batch_see_its_own_writes(make_user, make_document):
         assert store.commit(document, "edit", ["x"], "s", 1, user, "x", document.type)
         assert store.load_document("d").version == 2
         assert [row.op for row in store.ops_between(document.pk, 1)] == [["x"]]
+
+
+def test_a_move_not_from_where_the_batch_left_its_document_fails_the_batch(make_user, make_document):
+    """A document's moves in a batch are sent as one, from the first's head: one made from another
+    head (a second copy of the row) would be lost in it; the batch is run again one by one instead."""
+    from django.db import transaction
+
+    user = make_user()
+    make_document(key="d", content="", created_by=user)
+    with pytest.raises(store.BatchConflict), transaction.atomic(), store.writes_together():
+        first, second = store.load_document("d"), store.load_document("d")
+        assert store.commit(first, "edit", ["x"], "s", 1, user, "x", first.type)
+        store.commit(second, "edit", ["y"], "s", 2, user, "y", second.type)
+    assert Document.objects.get(key="d").content == ""
 
 
 @in_real_transactions
