@@ -6,6 +6,7 @@ the ORM's per-call cost was most of the submit path's time.
 """
 
 import contextlib
+import functools
 import json
 import threading
 from collections import OrderedDict, deque
@@ -36,16 +37,6 @@ MOVE_DOCUMENT = (
     f"UPDATE {Document._meta.db_table} SET updated_at = %s, content = %s, type = %s, version = %s "
     "WHERE id = %s AND version = %s AND access_revision = %s"
 )
-# The same, for many rows in one statement (PostgreSQL: see write_rows). A VALUES list's columns
-# are column1, column2, ...
-MOVE_DOCUMENTS = (
-    f"UPDATE {Document._meta.db_table} SET updated_at = moves.column1, content = moves.column2, type = moves.column3, "
-    "version = moves.column4 FROM (VALUES {rows}) AS moves "
-    f"WHERE {Document._meta.db_table}.id = moves.column5 AND {Document._meta.db_table}.version = moves.column6 "
-    f"AND {Document._meta.db_table}.access_revision = moves.column7"
-)
-INSERT_OPERATIONS = INSERT_OPERATION.split(" VALUES ")[0] + " VALUES {rows}"
-ROWS_PER_STATEMENT = 500  # 8 parameters a row: within PostgreSQL's 65,535 a statement with server-side binding
 
 
 def load_document(key, lock=False):
@@ -231,34 +222,50 @@ class PendingWrites:
         # never logged earlier than one another writer committed before it (fetch by timestamp).
         now = log_time()
         with connection.cursor() as cursor:
-            moved = write_rows(cursor, MOVE_DOCUMENT, MOVE_DOCUMENTS, [(now, *move) for move in moves])
+            moved = write_rows(cursor, MOVE_DOCUMENT, [(now, *move) for move in moves])
             if moved != len(moves):
                 raise BatchConflict(f"{len(moves) - moved} of {len(moves)} documents moved meanwhile")
-            write_rows(cursor, INSERT_OPERATION, INSERT_OPERATIONS, [(now, *operation) for operation in operations])
+            write_rows(cursor, INSERT_OPERATION, [(now, *operation) for operation in operations])
             if milestones:
                 cursor.executemany(INSERT_MILESTONE, milestones)
 
 
-def write_rows(cursor, one_row, many_rows, rows):
-    """Send `rows` to the statement `one_row`, or `many_rows` with a VALUES list; the number of rows changed.
+def write_rows(cursor, statement, rows):
+    """Send `rows` to the one-row `statement`; the number of rows it changed.
 
-    SQLite prepares a statement once for an executemany. PostgreSQL parses
+    SQLite prepares the statement once for an executemany. PostgreSQL parses
     and plans every statement it is sent (Django binds parameters on the
-    client by default), which was most of its work on a batch sent a row
-    a statement: there, ROWS_PER_STATEMENT rows go in one.
+    client): sent a row a statement, that was most of its work on a batch.
+    There the rows go in one statement, a column an array.
     """
     if not rows:
         return 0
-    if connection.vendor != "postgresql":
-        cursor.executemany(one_row, rows)
-        return cursor.rowcount
-    changed = 0
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        chunk = rows[start : start + ROWS_PER_STATEMENT]
-        placeholders = "(" + ", ".join(["%s"] * len(chunk[0])) + ")"
-        cursor.execute(many_rows.replace("{rows}", ", ".join([placeholders] * len(chunk))), [value for row in chunk for value in row])
-        changed += cursor.rowcount
-    return changed
+    if connection.vendor == "postgresql":
+        cursor.execute(array_statement(statement), [list(column) for column in zip(*rows, strict=True)])
+    else:
+        cursor.executemany(statement, rows)
+    return cursor.rowcount
+
+
+@functools.cache
+def array_statement(statement):
+    """MOVE_DOCUMENT or INSERT_OPERATION for any number of rows, a column an array (PostgreSQL)."""
+    if statement == MOVE_DOCUMENT:
+        return (
+            f"UPDATE {Document._meta.db_table} AS document SET updated_at = moves.updated_at, content = moves.content, "
+            f"type = moves.type, version = moves.version "
+            f"FROM {arrays(Document, ['updated_at', 'content', 'type', 'version', 'id', 'version', 'access_revision'])} "
+            "AS moves (updated_at, content, type, version, id, head, revision) "
+            "WHERE document.id = moves.id AND document.version = moves.head AND document.access_revision = moves.revision"
+        )
+    assert statement == INSERT_OPERATION
+    fields = ["created_at", "document", "version", "kind", "op", "src", "seq", "author"]
+    return INSERT_OPERATION.split(" VALUES ")[0] + " SELECT * FROM " + arrays(Operation, fields)
+
+
+def arrays(model, fields):
+    """unnest() over one array parameter per field, each cast to the field's column type."""
+    return "unnest(" + ", ".join(f"%s::{model._meta.get_field(field).db_type(connection)}[]" for field in fields) + ")"
 
 
 _batch = threading.local()
