@@ -22,6 +22,18 @@ def pytest_sessionfinish(session):
                 os.remove(name + suffix)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def let_the_test_database_go(django_db_setup, django_db_blocker):
+    """On PostgreSQL the threads' own connections (the committer's, the thread pool's) stay open to the
+    end, and a database in use cannot be dropped: they are ended before Django drops it."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture(autouse=True)
 def forget_what_the_process_remembers():
     """Each test's database starts afresh, with the same ids: rights decided and heads cached
