@@ -203,41 +203,96 @@ def test_reads_within_a_batch_see_its_own_writes(make_user, make_document):
 
 @in_real_transactions
 def test_a_batch_stores_any_text_and_op_as_sent(make_user, make_document):
-    """On PostgreSQL the batch's rows go as array literals: quotes, braces, commas, backslashes, the
-    word NULL and astral characters come back as they went, and so does a delete's null op."""
+    """On PostgreSQL the batch's rows go as JSON: quotes, braces, commas, backslashes, the word NULL
+    and astral characters come back as they went, and so do a delete's null op and a document
+    edited then deleted in the same batch."""
     from collab.engine import commit_batch
 
     owner = make_user()
-    tricky = ['{"a,b"}', "\\", "NULL", "it's", "😀\n\t", "(1, 2)", '"']
-    for key in ("a", "b", "gone"):
+    tricky = ['{"a,b"}', "\\", "NULL", "it's", "😀\n\t", "(1, 2)", '"', "\\u0041"]
+    for key in ("a", "b", "gone", "edited then gone"):
         make_document(key=key, content="", created_by=owner)
     heads = store.Heads()
+    src = "0123456789abcdef0123456789abcdef"  # as long as a connection's id
 
     def request(key, op=None, seq=0, delete=False):
-        return SubmitRequest(Submission(key=key, version=None, src="s", seq=seq, user=owner, op=op, delete=delete), DocumentPolicy(), DEFAULTS, heads)
+        return SubmitRequest(Submission(key=key, version=None, src=src, seq=seq, user=owner, op=op, delete=delete), DocumentPolicy(), DEFAULTS, heads)
 
+    commit_batch([request("edited then gone", ["x"], 20)])  # remembered: the batch below does not read the row between its two ops
     results = commit_batch([request("a", [text], seq) for seq, text in enumerate(tricky, 1)]
-                           + [request("b", ["NULL"], 10), request("gone", seq=11, delete=True)])
+                           + [request("b", ["NULL"], 10), request("gone", seq=11, delete=True),
+                              request("edited then gone", [1, "y"], 21), request("edited then gone", seq=22, delete=True)])
     assert not [result for result in results if isinstance(result, Exception)]
     assert Document.objects.get(key="a").content == "".join(reversed(tricky))
-    assert [row.op for row in store.ops_between(Document.objects.get(key="a").pk, 1)] == [[text] for text in tricky]
-    gone = Document.objects.get(key="gone")
-    assert (gone.type, gone.content) == ("", "") and store.ops_between(gone.pk, 1)[0].op is None
+    rows = store.ops_between(Document.objects.get(key="a").pk, 1)
+    assert [(row.op, row.src, row.seq) for row in rows] == [([text], src, seq) for seq, text in enumerate(tricky, 1)]
+    for key, ops in (("gone", [None]), ("edited then gone", [["x"], [1, "y"], None])):
+        document = Document.objects.get(key=key)
+        assert (document.type, document.content, document.version) == ("", "", 1 + len(ops))
+        assert [row.op for row in store.ops_between(document.pk, 1)] == ops
     assert Document.objects.get(key="b").content == "NULL"
 
 
 def test_a_move_not_from_where_the_batch_left_its_document_fails_the_batch(make_user, make_document):
     """A document's moves in a batch are sent as one, from the first's head: one made from another
-    head (a second copy of the row) would be lost in it; the batch is run again one by one instead."""
+    head, or at another access revision (a second copy of the row), would be lost in it; the batch
+    is run again one by one instead."""
     from django.db import transaction
 
     user = make_user()
     make_document(key="d", content="", created_by=user)
-    with pytest.raises(store.BatchConflict), transaction.atomic(), store.writes_together():
-        first, second = store.load_document("d"), store.load_document("d")
-        assert store.commit(first, "edit", ["x"], "s", 1, user, "x", first.type)
-        store.commit(second, "edit", ["y"], "s", 2, user, "y", second.type)
-    assert Document.objects.get(key="d").content == ""
+    for moved in ("version", "access revision"):
+        with pytest.raises(store.BatchConflict), transaction.atomic(), store.writes_together():
+            first, second = store.load_document("d"), store.load_document("d")
+            assert store.commit(first, "edit", ["x"], "s", 1, user, "x", first.type)
+            if moved == "version":
+                store.commit(second, "edit", ["y"], "s", 2, user, "y", second.type)
+            else:
+                first.access_revision += 1
+                store.commit(first, "edit", [1, "y"], "s", 2, user, "xy", first.type)
+        assert Document.objects.get(key="d").content == ""
+
+
+@in_real_transactions
+def test_a_row_moved_without_an_op_fails_the_batchs_guard(make_user, make_document):
+    """The guard is the row's version, not only the log's unique versions: a row moved past the
+    remembered head with no op at that version takes the batch's op at its own version, not at
+    the remembered one (where the log has room for it)."""
+    from collab.engine import commit_batch
+
+    user = make_user()
+    make_document(key="d", content="", created_by=user)
+    heads = store.Heads()
+
+    def request(seq):
+        return SubmitRequest(Submission(key="d", version=None, src="s", seq=seq, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
+
+    commit_batch([request(1)])
+    Document.objects.filter(key="d").update(version=F("version") + 1)  # no op at version 2
+    [result] = commit_batch([request(2)])
+    assert result.version == 3 and Document.objects.get(key="d").version == 4
+    assert [row.version for row in store.ops_between(Document.objects.get(key="d").pk, 0)] == [0, 1, 3]
+
+
+@in_real_transactions
+def test_a_value_too_long_for_its_column_is_refused_in_a_batch_as_alone(make_user, make_document):
+    """PostgreSQL checks a varchar's length (SQLite does not): the batch casts to text, not to the
+    column's varchar, which would cut the value; the others in the batch are committed."""
+    from django.db import DataError, connection
+
+    from collab.engine import commit_batch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not check a column's length")
+    user = make_user()
+    for key in ("a", "b"):
+        make_document(key=key, content="", created_by=user)
+    heads = store.Heads()
+    requests = [SubmitRequest(Submission(key=key, version=None, src=src, seq=1, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
+                for key, src in (("a", "s" * 70), ("b", "s"))]
+    results = commit_batch(requests)
+    assert isinstance(results[0], DataError) and results[1].version == 1
+    assert [Document.objects.get(key=key).content for key in ("a", "b")] == ["", "x"]
 
 
 @in_real_transactions
