@@ -238,13 +238,14 @@ def write_rows(cursor, statement, rows):
     SQLite prepares the statement once for an executemany. PostgreSQL parses
     and plans every statement it is sent (Django binds parameters on the
     client): sent a row a statement, that was most of its work on a batch.
-    There the rows go in one statement, as one JSON parameter (escaped by
-    orjson in C: psycopg escapes a list's strings in Python, a second a
-    large text of quotes or backslashes).
+    There several rows go in one statement, as one JSON parameter (escaped
+    by orjson in C: psycopg escapes a list's strings in Python, a second a
+    large text of quotes or backslashes). One row goes as it is: its text
+    is not escaped twice (a large document's edit, alone in its batch).
     """
     if not rows:
         return 0
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(rows) > 1:
         cursor.execute(json_statement(statement), [orjson.dumps(rows).decode()])
     else:
         cursor.executemany(statement, rows)

@@ -261,15 +261,16 @@ def test_a_row_moved_without_an_op_fails_the_batchs_guard(make_user, make_docume
     from collab.engine import commit_batch
 
     user = make_user()
-    make_document(key="d", content="", created_by=user)
+    for key in ("d", "other"):  # two rows: on PostgreSQL a batch's rows go together only from two
+        make_document(key=key, content="", created_by=user)
     heads = store.Heads()
 
-    def request(seq):
-        return SubmitRequest(Submission(key="d", version=None, src="s", seq=seq, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
+    def request(key, seq):
+        return SubmitRequest(Submission(key=key, version=None, src="s", seq=seq, user=user, op=["x"]), DocumentPolicy(), DEFAULTS, heads)
 
-    commit_batch([request(1)])
+    commit_batch([request("d", 1), request("other", 2)])
     Document.objects.filter(key="d").update(version=F("version") + 1)  # no op at version 2
-    [result] = commit_batch([request(2)])
+    result, _ = commit_batch([request("d", 3), request("other", 4)])
     assert result.version == 3 and Document.objects.get(key="d").version == 4
     assert [row.version for row in store.ops_between(Document.objects.get(key="d").pk, 0)] == [0, 1, 3]
 
