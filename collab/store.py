@@ -187,6 +187,17 @@ def version_of(document, src, seq, author_id):
     )
 
 
+class Move(NamedTuple):
+    """MOVE_DOCUMENT's parameters but the time: the row from `head` to `version`, if still at `head` and `revision`."""
+
+    content: str
+    type: str
+    version: int
+    document_id: int
+    head: int
+    revision: int
+
+
 class BatchConflict(Exception):
     """A document moved under a batch of writes (another process committed first): the batch is rolled back."""
 
@@ -197,23 +208,22 @@ class PendingWrites:
     One round trip per table for the whole batch instead of two per op: on
     PostgreSQL most of a batch's time was waiting for the server. A
     document's consecutive moves in the batch make one (from the first's
-    head to the last's version). The batch is sent when
-    it ends, or before anything is read in its transaction, so every read
-    sees the batch's own writes.
+    head to the last's version). The batch is sent when it ends, or before
+    anything is read in its transaction, so every read sees the batch's
+    own writes.
     """
 
     def __init__(self):
         self.moves, self.operations, self.milestones = {}, [], []  # moves: {document id: move}
 
     def move(self, move):
-        content, type_uri, version, document_id, head, revision = move
-        earlier = self.moves.get(document_id)
+        earlier = self.moves.get(move.document_id)
         if earlier is None:
-            self.moves[document_id] = move
-        elif earlier[2] == head and earlier[5] == revision:
-            self.moves[document_id] = (content, type_uri, version, document_id, earlier[4], revision)
+            self.moves[move.document_id] = move
+        elif (earlier.version, earlier.revision) == (move.head, move.revision):
+            self.moves[move.document_id] = move._replace(head=earlier.head)
         else:  # not from where the batch left the document: let the guarded writes one by one decide
-            raise BatchConflict(f"document {document_id} was moved from version {head}, not from {earlier[2]} where the batch left it")
+            raise BatchConflict(f"document {move.document_id} was moved from version {move.head}, not from {earlier.version} where the batch left it")
 
     def flush(self):
         moves, operations, milestones = list(self.moves.values()), self.operations, self.milestones
@@ -308,7 +318,7 @@ def commit(document, kind, op, src, seq, author, content, type_uri):
     """
     head = document.version
     op_json = None if op is None else orjson.dumps(op).decode()  # a checked op: JSON's types, valid Unicode
-    move = (content, type_uri, head + 1, document.pk, head, document.access_revision)
+    move = Move(content, type_uri, head + 1, document.pk, head, document.access_revision)
     operation = (document.pk, head, kind, op_json, src, seq, author.pk if author else None)
     milestone = (document.pk, head + 1, type_uri, content) if (head + 1) % collab_settings()["MILESTONE_INTERVAL"] == 0 else None
     pending = getattr(_batch, "pending", None)
